@@ -1,0 +1,78 @@
+/*
+ * malform.h - every kind of malformed input ward counts.
+ *
+ * A malformed packet or message is counted here and skipped; it is never
+ * logged per packet (an attacker could flood the log) and never fatal. The
+ * run summary, the EVE "stats" event and the store report these counters
+ * under their names. A new parser adds its kinds to this list.
+ */
+#ifndef WARD_MALFORM_H
+#define WARD_MALFORM_H
+
+#include <stdint.h>
+
+#define WARD_MALFORMS(X)                                                   \
+	X(LINK_TRUNCATED, "link.truncated")                                \
+	X(LINK_UNKNOWN, "link.unsupported_linktype")                       \
+	X(ETH_TRUNCATED, "eth.truncated")                                  \
+	X(VLAN_TRUNCATED, "vlan.truncated")                                \
+	X(VLAN_TOO_DEEP, "vlan.too_deep")                                  \
+	X(ARP_TRUNCATED, "arp.truncated")                                  \
+	X(ARP_BAD_SIZES, "arp.bad_sizes")                                  \
+	X(IPV4_TRUNCATED, "ipv4.truncated")                                \
+	X(IPV4_BAD_VERSION, "ipv4.bad_version")                            \
+	X(IPV4_BAD_IHL, "ipv4.bad_header_length")                          \
+	X(IPV4_BAD_LENGTH, "ipv4.bad_total_length")                        \
+	X(IPV4_BAD_OPTION, "ipv4.bad_option")                              \
+	X(IPV6_TRUNCATED, "ipv6.truncated")                                \
+	X(IPV6_BAD_VERSION, "ipv6.bad_version")                            \
+	X(IPV6_BAD_LENGTH, "ipv6.bad_payload_length")                      \
+	X(IPV6_BAD_EXT, "ipv6.bad_extension_header")                       \
+	X(IPV6_TOO_MANY_EXT, "ipv6.too_many_extension_headers")            \
+	X(FRAG_BAD_OFFSET, "frag.bad_offset")                              \
+	X(FRAG_OVERLAP, "frag.overlap")                                    \
+	X(FRAG_TOO_BIG, "frag.too_big")                                    \
+	X(FRAG_MEMCAP, "frag.memcap_dropped")                              \
+	X(FRAG_TIMEOUT, "frag.timeout")                                    \
+	X(TCP_TRUNCATED, "tcp.truncated")                                  \
+	X(TCP_BAD_OFFSET, "tcp.bad_data_offset")                           \
+	X(UDP_TRUNCATED, "udp.truncated")                                  \
+	X(UDP_BAD_LENGTH, "udp.bad_length")                                \
+	X(ICMP_TRUNCATED, "icmp.truncated")                                \
+	X(ICMP6_TRUNCATED, "icmpv6.truncated")                             \
+	X(NDP_BAD_OPTION, "icmpv6.bad_ndp_option")                         \
+	X(STREAM_GAP, "stream.gap")                                        \
+	X(STREAM_CAP, "stream.cap_reached")                                \
+	X(FLOW_EVICTED, "flow.evicted_under_pressure")                     \
+	X(DHCP_TRUNCATED, "dhcp.truncated")                                \
+	X(DHCP_BAD_MAGIC, "dhcp.bad_magic_cookie")                         \
+	X(DHCP_BAD_OPTION, "dhcp.bad_option")                              \
+	X(DNS_TRUNCATED, "dns.truncated")                                  \
+	X(DNS_BAD_NAME, "dns.bad_name")                                    \
+	X(DNS_BAD_RECORD, "dns.bad_record")                                \
+	X(NBNS_TRUNCATED, "nbns.truncated")                                \
+	X(NBNS_BAD_NAME, "nbns.bad_name")
+
+enum malform {
+#define X(id, name) MAL_##id,
+	WARD_MALFORMS(X)
+#undef X
+	MAL_COUNT
+};
+
+/* The dotted name of a kind ("ipv4.bad_header_length"). */
+const char *malform_name(enum malform);
+
+struct malform_counts {
+	uint64_t n[MAL_COUNT];
+};
+
+static inline void
+malform_count(struct malform_counts *m, enum malform k)
+{
+	m->n[k]++;
+}
+
+uint64_t malform_total(const struct malform_counts *);
+
+#endif

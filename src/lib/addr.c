@@ -1,0 +1,157 @@
+/*
+ * addr.c - address helpers (see addr.h).
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ward/addr.h"
+
+void
+addr_v4(struct ward_addr *a, const uint8_t b[4])
+{
+	memset(a, 0, sizeof(*a));
+	a->family = 4;
+	memcpy(a->b, b, 4);
+}
+
+void
+addr_v6(struct ward_addr *a, const uint8_t b[16])
+{
+	memset(a, 0, sizeof(*a));
+	a->family = 6;
+	memcpy(a->b, b, 16);
+}
+
+int
+addr_cmp(const struct ward_addr *a, const struct ward_addr *b)
+{
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	return memcmp(a->b, b->b, sizeof(a->b));
+}
+
+const char *
+addr_fmt(const struct ward_addr *a, char *buf, size_t len)
+{
+	if (a->family == 4) {
+		if (inet_ntop(AF_INET, a->b, buf, (socklen_t)len) != NULL)
+			return buf;
+	} else if (a->family == 6) {
+		if (inet_ntop(AF_INET6, a->b, buf, (socklen_t)len) != NULL)
+			return buf;
+	}
+	snprintf(buf, len, "-");
+	return buf;
+}
+
+int
+addr_parse(const char *s, struct ward_addr *a)
+{
+	uint8_t b[16];
+
+	if (inet_pton(AF_INET, s, b) == 1) {
+		addr_v4(a, b);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, b) == 1) {
+		addr_v6(a, b);
+		return 0;
+	}
+	return -1;
+}
+
+uint32_t
+addr_hash(const struct ward_addr *a, uint32_t seed)
+{
+	/* FNV-1a over the used bytes; seeded so flows spread evenly. */
+	uint32_t h = 2166136261u ^ seed;
+	size_t n = a->family == 4 ? 4 : 16;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= a->b[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+bool
+addr_is_multicast(const struct ward_addr *a)
+{
+	if (a->family == 4)
+		return (a->b[0] & 0xf0) == 0xe0;
+	if (a->family == 6)
+		return a->b[0] == 0xff;
+	return false;
+}
+
+bool
+addr_is_special(const struct ward_addr *a)
+{
+	static const uint8_t zero[16];
+
+	if (a->family == 4) {
+		if (memcmp(a->b, zero, 4) == 0)
+			return true;
+		if (a->b[0] == 255 && a->b[1] == 255 && a->b[2] == 255 &&
+		    a->b[3] == 255)
+			return true;
+		return addr_is_multicast(a);
+	}
+	if (a->family == 6)
+		return memcmp(a->b, zero, 16) == 0 || addr_is_multicast(a);
+	return true;
+}
+
+bool
+addr_is_private(const struct ward_addr *a)
+{
+	const uint8_t *b = a->b;
+
+	if (a->family == 4) {
+		return b[0] == 10 ||
+		    (b[0] == 172 && (b[1] & 0xf0) == 16) ||
+		    (b[0] == 192 && b[1] == 168) ||
+		    (b[0] == 100 && (b[1] & 0xc0) == 64) ||
+		    (b[0] == 169 && b[1] == 254) ||
+		    b[0] == 127;
+	}
+	if (a->family == 6) {
+		static const uint8_t loop[16] = { [15] = 1 };
+
+		return (b[0] & 0xfe) == 0xfc ||			/* fc00::/7 */
+		    (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) ||	/* fe80::/10 */
+		    memcmp(b, loop, 16) == 0;
+	}
+	return false;
+}
+
+const char *
+mac_fmt(const uint8_t m[6], char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+	    m[3], m[4], m[5]);
+	return buf;
+}
+
+int
+mac_parse(const char *s, uint8_t m[6])
+{
+	unsigned int v[6];
+	char tail;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3],
+	    &v[4], &v[5], &tail) != 6)
+		return -1;
+	for (int i = 0; i < 6; i++)
+		m[i] = (uint8_t)v[i];
+	return 0;
+}
+
+bool
+mac_is_zero(const uint8_t m[6])
+{
+	static const uint8_t zero[6];
+
+	return memcmp(m, zero, 6) == 0;
+}
