@@ -25,6 +25,7 @@
 	X(DHCP, "dhcp")			/* a DHCPv4 message */                 \
 	X(DNS, "dns")			/* a DNS answer record */              \
 	X(MDNS, "mdns")			/* an mDNS record */                   \
+	X(LLMNR, "llmnr")		/* an LLMNR record */                  \
 	X(NBNS, "nbns")			/* a NetBIOS name */                   \
 	X(FLOW_NEW, "flow_new")		/* first packet of a flow */           \
 	X(SERVICE, "service")		/* a port that accepted a connection */\
