@@ -2,12 +2,19 @@
  * store.h - persistent inventory and evidence in SQLite.
  *
  * One database file in WAL mode, its schema brought up to date by numbered
- * migrations when opened. Writes happen in batches: store_begin(), any
- * number of store_put_asset(), store_commit(). A batch is atomic, so a
- * process killed at any moment leaves every committed batch and nothing of
- * the one in flight. Putting an asset again merges: first-seen times keep
- * the earliest, last-seen the latest, counters add the difference since the
- * asset's last put in this process, and no row is ever duplicated.
+ * migrations when opened (docs/store.md describes the schema). Writes
+ * happen in batches: store_begin(), any number of store_put_asset(),
+ * store_commit(). A batch is one transaction, so a process killed at any
+ * moment leaves every committed batch and nothing of the one in flight.
+ *
+ * Putting an asset again merges: first-seen times keep the earliest,
+ * last-seen the latest, IP sources are or-ed, and no row is ever
+ * duplicated. Counters (packets, bytes, connections, name and DHCP counts)
+ * are kept per run and *set* to the totals the asset carries, so putting
+ * the same asset any number of times in one run is idempotent, and a
+ * second run over newer captures adds its own totals to the first's.
+ *
+ * A store is used by one thread at a time; only one process writes it.
  */
 #ifndef WARD_STORE_H
 #define WARD_STORE_H
@@ -19,26 +26,76 @@
 
 struct store;
 
-/* Opens (creating if needed) and migrates. NULL with err on failure. */
+/*
+ * Opens (creating if needed) and migrates the database at path. Returns
+ * NULL and a message naming the file in err when the file cannot be opened,
+ * is not a SQLite database, holds a schema newer than this binary knows, or
+ * a migration fails (a failed migration leaves the file at its previous
+ * version).
+ */
 struct store *store_open(const char *path, char *err, size_t errlen);
+/* Rolls back a batch left open, finalises everything. NULL is a no-op. */
 void store_close(struct store *);
 /* The schema version after migrations. */
 int store_schema_version(struct store *);
+/* The newest schema version this binary knows. */
+int store_schema_latest(void);
 
+/*
+ * A batch. store_begin() fails with WARD_EINVAL when a batch is already
+ * open. After any failed store_put_asset() the caller should
+ * store_rollback() the whole batch. store_rollback() without a batch is a
+ * no-op.
+ */
 int store_begin(struct store *) __attribute__((warn_unused_result));
 int store_commit(struct store *) __attribute__((warn_unused_result));
 void store_rollback(struct store *);
 
+/*
+ * Writes the asset with its IPs, names, DHCP fingerprints, services and
+ * peers, and sets this run's counters to the asset's totals. Needs a run
+ * (store_run_start(), else WARD_EINVAL). Inside a batch the write joins the
+ * batch; outside it is a transaction of its own. The asset is not modified:
+ * the caller clears ASSET_DIRTY once store_commit() has succeeded, so that a
+ * rolled-back batch loses nothing. WARD_ESTORE on a SQLite error
+ * (store_errmsg() says which).
+ */
 int store_put_asset(struct store *, const struct asset *)
     __attribute__((warn_unused_result));
 
-/* A run: which inputs, when, and its summary counters (JSON text). */
+/*
+ * A run: which inputs, when (microseconds since the epoch), and its summary
+ * counters (JSON text, may be NULL). store_run_start() records the run and
+ * makes it the current run for store_put_asset().
+ */
 int store_run_start(struct store *, const char *inputs, uint64_t started,
     int64_t *run_id) __attribute__((warn_unused_result));
 int store_run_finish(struct store *, int64_t run_id, uint64_t finished,
     const char *summary_json) __attribute__((warn_unused_result));
+/* The current run, 0 when none was started. */
+int64_t store_run_current(const struct store *);
 
-/* The last error message from SQLite, for logs. */
+/*
+ * Read-back. The callback receives an asset as the store holds it: id is
+ * the database row id, counters are summed over every run, and the IPs,
+ * names (counts summed), DHCP fingerprints, services (connections summed)
+ * and peers (counters summed) are filled in. The asset and everything it
+ * points to belong to the store and live until the callback returns.
+ * Assets come keyed by MAC first, then by IP, each group in key order. A
+ * non-zero return from the callback stops the walk and is returned;
+ * otherwise 0, or a negative WARD_E* on error. The walk reads one
+ * consistent snapshot.
+ */
+typedef int (*store_asset_fn)(const struct asset *, void *arg);
+int store_foreach_asset(struct store *, store_asset_fn, void *arg)
+    __attribute__((warn_unused_result));
+/* As above for the one asset with this key; WARD_ENOTFOUND when none. */
+int store_get_asset(struct store *, const char *key, store_asset_fn,
+    void *arg) __attribute__((warn_unused_result));
+/* Number of assets stored, or a negative WARD_E*. */
+int64_t store_asset_count(struct store *);
+
+/* The last error message, for logs. Never NULL. */
 const char *store_errmsg(struct store *);
 
 #endif
