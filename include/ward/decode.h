@@ -60,9 +60,25 @@ enum {
 #define PKT_REASSEMBLED	(1U << 4)	/* IP datagram rebuilt from fragments */
 #define PKT_NDP		(1U << 5)	/* ndp is valid */
 #define PKT_IP_OPTIONS	(1U << 6)	/* IPv4 options present */
+#define PKT_SRC_MAC	(1U << 7)	/* src_mac is valid (cooked captures
+					   know only the sender) */
 
 #define PKT_MAX_VLANS 2
 
+/*
+ * What decode_packet() made of a frame. Only the flags of a DECODE_OK packet
+ * say which fields are valid; on DECODE_HELD the IP fields (PKT_IP, src, dst,
+ * l4proto, iplen) describe the fragment that was stored, so that byte counts
+ * stay exact; on DECODE_MALFORMED nothing but ts, caplen and wirelen is
+ * meaningful.
+ *
+ * A frame cut by the capture's snap length (caplen < wirelen) is decoded as
+ * far as it goes: a header cut by the snap length is not malformed, the
+ * packet is DECODE_OK with the flags of the layers that were complete (or
+ * DECODE_SKIP if not even the link header was), and stats.snapped counts
+ * it. A fragment whose data was cut is not reassembled. When caplen equals
+ * wirelen, a length field that points past the end is malformed.
+ */
 enum decode_result {
 	DECODE_OK,		/* packet is filled in */
 	DECODE_HELD,		/* a fragment was stored for reassembly */
@@ -94,7 +110,12 @@ struct packet {
 	struct ward_addr	 dst;
 	uint8_t			 l4proto;
 	uint8_t			 ttl;		/* or IPv6 hop limit */
-	uint32_t		 iplen;		/* IP datagram length on the wire */
+	/*
+	 * IP datagram length on the wire: the IPv4 total length or 40 plus
+	 * the IPv6 payload length of this frame, also for a fragment that
+	 * completed a datagram (so summing iplen counts each byte once).
+	 */
+	uint32_t		 iplen;
 
 	uint16_t		 sport;
 	uint16_t		 dport;
@@ -102,17 +123,22 @@ struct packet {
 	uint32_t		 seq;
 	uint32_t		 ack;
 	uint16_t		 win;
-	uint8_t			 icmp_type;
-	uint8_t			 icmp_code;
+	uint8_t			 icmp_type;	/* ICMP and ICMPv6; the ports */
+	uint8_t			 icmp_code;	/* stay 0 */
 
 	struct {
 		uint8_t		 type;		/* 133..137 */
 		bool		 has_lladdr;
 		uint8_t		 lladdr[6];	/* source or target LL addr */
-		struct ward_addr target;	/* NS/NA target */
+		struct ward_addr target;	/* NS/NA/redirect target */
 	} ndp;
 
-	struct cursor		 payload;	/* after the transport header */
+	/*
+	 * After the transport header (TCP options, the UDP header, the
+	 * 4-byte ICMP type/code/checksum), trimmed to the length fields.
+	 * For another transport protocol, the whole transport segment.
+	 */
+	struct cursor		 payload;
 };
 
 struct decode_stats {
@@ -125,12 +151,16 @@ struct decode_stats {
 	uint64_t		 udp;
 	uint64_t		 icmp;
 	uint64_t		 icmp6;
-	uint64_t		 other;
-	uint64_t		 fragments;
-	uint64_t		 reassembled;
+	uint64_t		 other;		/* other ethertype, LLC, family
+						   or transport protocol */
+	uint64_t		 vlan;		/* 802.1Q/802.1ad tags read */
+	uint64_t		 fragments;	/* IPv4 and IPv6 fragments */
+	uint64_t		 reassembled;	/* datagrams completed */
+	uint64_t		 snapped;	/* headers cut by the snap length */
 	struct malform_counts	 mal;
 };
 
+/* A zero field takes its default. */
 struct decode_config {
 	size_t			 frag_memcap;	/* bytes held for reassembly */
 	uint64_t		 frag_timeout;	/* microseconds */
@@ -141,10 +171,24 @@ struct decode_config {
 
 struct decoder;
 
+/*
+ * Fragment reassembly keeps at most frag_memcap bytes (fragment data and
+ * bookkeeping). Overlapping fragments are never resolved: the datagram is
+ * dropped (MAL_FRAG_OVERLAP) and later fragments of it are dropped too until
+ * the timeout, so no "first wins" or "last wins" policy can be played
+ * against the sensor. Identical duplicates (a SPAN port that sees a frame
+ * twice) are ignored.
+ */
+
 /* NULL config means defaults. Returns NULL when out of memory. */
 struct decoder *decoder_new(const struct decode_config *);
 void decoder_free(struct decoder *);
 
+/*
+ * Decodes one frame into *out (which is cleared first). The packet borrows
+ * frame, or for PKT_REASSEMBLED the decoder's buffer, which stays valid
+ * until the next decode_packet() or decoder_free() call.
+ */
 enum decode_result decode_packet(struct decoder *, int linktype, uint64_t ts,
     const uint8_t *frame, uint32_t caplen, uint32_t wirelen,
     struct packet *out);

@@ -14,6 +14,7 @@
 #define WARD_MALFORMS(X)                                                   \
 	X(LINK_TRUNCATED, "link.truncated")                                \
 	X(LINK_UNKNOWN, "link.unsupported_linktype")                       \
+	X(RAW_BAD_VERSION, "link.raw_bad_ip_version")                      \
 	X(ETH_TRUNCATED, "eth.truncated")                                  \
 	X(VLAN_TRUNCATED, "vlan.truncated")                                \
 	X(VLAN_TOO_DEEP, "vlan.too_deep")                                  \
@@ -34,6 +35,8 @@
 	X(FRAG_TOO_BIG, "frag.too_big")                                    \
 	X(FRAG_MEMCAP, "frag.memcap_dropped")                              \
 	X(FRAG_TIMEOUT, "frag.timeout")                                    \
+	X(FRAG_TOO_MANY, "frag.too_many_fragments")                        \
+	X(FRAG_DROPPED, "frag.of_dropped_datagram")                        \
 	X(TCP_TRUNCATED, "tcp.truncated")                                  \
 	X(TCP_BAD_OFFSET, "tcp.bad_data_offset")                           \
 	X(UDP_TRUNCATED, "udp.truncated")                                  \
