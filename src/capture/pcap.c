@@ -1,0 +1,554 @@
+/*
+ * pcap.c - packet sources over libpcap: capture files and live interfaces
+ * (see capture.h).
+ *
+ * Files are merged in timestamp order by a linear minimum over the open
+ * files: each holds its next packet in a buffer of its own, because
+ * pcap_next_ex() reuses its buffer on the next read. The file whose packet
+ * was delivered last is refilled at the start of the following
+ * capture_next(), so the delivered bytes stay valid until then. Errors are
+ * kept in a fixed buffer per input (an input fails at most once and then
+ * ends), so recording one never allocates.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+
+#include "ward/capture.h"
+#include "ward/log.h"
+
+#define CAP_ERRLEN		512
+#define CAP_SNAPLEN		262144
+#define CAP_BUFFER_SIZE		(32 * 1024 * 1024)
+#define CAP_TIMEOUT_MS		200
+
+struct cap_input {
+	char		*name;
+	pcap_t		*p;
+	int		 linktype;	/* -1 until opened */
+	uint64_t	 size;		/* bytes, from stat */
+	uint64_t	 done_bytes;	/* once closed */
+	bool		 have;		/* buf holds the next packet */
+	uint64_t	 ts;
+	uint32_t	 caplen;
+	uint32_t	 wirelen;
+	uint8_t		*buf;
+	size_t		 bufsz;
+	uint64_t	 nread;		/* packets read from the file */
+	uint64_t	 ndelivered;
+	char		 err[CAP_ERRLEN];
+};
+
+struct capture {
+	bool			 live;
+	struct cap_input	*in;
+	int			 nin;
+	int			*errs;		/* inputs with an error, in order */
+	size_t			 nerrs;
+	int			 cur;		/* refill before the next packet */
+	uint64_t		 total;
+	volatile sig_atomic_t	 stop;
+};
+
+static void input_fail(struct capture *, struct cap_input *, const char *,
+    ...) __attribute__((format(printf, 3, 4)));
+
+/* Records the input's one error. */
+static void
+input_fail(struct capture *c, struct cap_input *in, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (in->err[0] != '\0')
+		return;
+	va_start(ap, fmt);
+	vsnprintf(in->err, sizeof(in->err), fmt, ap);
+	va_end(ap);
+	c->errs[c->nerrs++] = (int)(in - c->in);
+}
+
+static void
+input_end(struct cap_input *in)
+{
+	if (in->p != NULL)
+		pcap_close(in->p);
+	in->p = NULL;
+	in->have = false;
+	in->done_bytes = in->size;
+}
+
+static uint64_t
+tv_usec(const struct timeval *tv)
+{
+	if (tv->tv_sec < 0)
+		return 0;
+	return (uint64_t)tv->tv_sec * 1000000 + (uint64_t)tv->tv_usec;
+}
+
+/* Reads the input's next packet into its own buffer, or ends it. */
+static void
+input_fill(struct capture *c, struct cap_input *in)
+{
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	const char *msg;
+	uint8_t *nb;
+	int r;
+
+	in->have = false;
+	if (in->p == NULL)
+		return;
+	r = pcap_next_ex(in->p, &h, &d);
+	if (r == 1) {
+		if (h->caplen > in->bufsz) {
+			if ((nb = realloc(in->buf, h->caplen)) == NULL) {
+				input_fail(c, in, "%s: out of memory after %llu "
+				    "packets", in->name,
+				    (unsigned long long)in->nread);
+				input_end(in);
+				return;
+			}
+			in->buf = nb;
+			in->bufsz = h->caplen;
+		}
+		memcpy(in->buf, d, h->caplen);
+		in->caplen = h->caplen;
+		in->wirelen = h->len;
+		in->ts = tv_usec(&h->ts);
+		in->have = true;
+		in->nread++;
+		return;
+	}
+	if (r == PCAP_ERROR) {
+		msg = pcap_geterr(in->p);
+		if (strstr(msg, "truncated") != NULL)
+			input_fail(c, in, "%s: truncated after %llu packets: %s",
+			    in->name, (unsigned long long)in->nread, msg);
+		else
+			input_fail(c, in, "%s: read error after %llu packets: "
+			    "%s", in->name, (unsigned long long)in->nread, msg);
+	}
+	/* PCAP_ERROR_BREAK: the end of the file. */
+	input_end(in);
+}
+
+/*
+ * Compiles and sets the filter on p. Returns 0, or -1 with a fatal message
+ * in err.
+ */
+static int
+set_filter(pcap_t *p, const char *name, const char *bpf, char *err,
+    size_t errlen)
+{
+	struct bpf_program prog;
+	int ret = 0;
+
+	if (bpf == NULL || bpf[0] == '\0')
+		return 0;
+	if (pcap_compile(p, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) == -1) {
+		snprintf(err, errlen, "bad filter `%s': %s", bpf,
+		    pcap_geterr(p));
+		return -1;
+	}
+	if (pcap_setfilter(p, &prog) == -1) {
+		snprintf(err, errlen, "%s: cannot set filter `%s': %s", name,
+		    bpf, pcap_geterr(p));
+		ret = -1;
+	}
+	pcap_freecode(&prog);
+	return ret;
+}
+
+/*
+ * Opens one file. Problems with the file are recorded on the input; only a
+ * bad filter is fatal (-1 with err set).
+ */
+static int
+input_open(struct capture *c, struct cap_input *in, const char *bpf,
+    char *err, size_t errlen)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct stat sb;
+	int fd;
+
+	if (strcmp(in->name, "-") != 0) {
+		if (stat(in->name, &sb) == -1) {
+			input_fail(c, in, "%s: %s", in->name, strerror(errno));
+			return 0;
+		}
+		if (S_ISDIR(sb.st_mode)) {
+			input_fail(c, in, "%s: is a directory", in->name);
+			return 0;
+		}
+		if (S_ISREG(sb.st_mode) && sb.st_size == 0) {
+			input_fail(c, in, "%s: empty file", in->name);
+			return 0;
+		}
+		/* Tell "cannot read" apart from "not a capture". */
+		if ((fd = open(in->name, O_RDONLY | O_CLOEXEC)) == -1) {
+			input_fail(c, in, "%s: %s", in->name, strerror(errno));
+			return 0;
+		}
+		close(fd);
+		if (S_ISREG(sb.st_mode))
+			in->size = (uint64_t)sb.st_size;
+	}
+	errbuf[0] = '\0';
+	in->p = pcap_open_offline_with_tstamp_precision(in->name,
+	    PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+	if (in->p == NULL) {
+		input_fail(c, in, "%s: not a pcap or pcapng file (%s)",
+		    in->name, errbuf);
+		return 0;
+	}
+	in->linktype = pcap_datalink(in->p);
+	if (set_filter(in->p, in->name, bpf, err, errlen) == -1)
+		return -1;
+	c->total += in->size;
+	input_fill(c, in);
+	return 0;
+}
+
+static struct capture *
+capture_new(int nin)
+{
+	struct capture *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->cur = -1;
+	c->nin = nin;
+	if ((c->in = calloc((size_t)nin, sizeof(*c->in))) == NULL ||
+	    (c->errs = calloc((size_t)nin, sizeof(*c->errs))) == NULL) {
+		free(c->in);
+		free(c);
+		return NULL;
+	}
+	for (int i = 0; i < nin; i++)
+		c->in[i].linktype = -1;
+	return c;
+}
+
+/*
+ * With no file open the filter was never compiled; check it against
+ * Ethernet so that a typo is still reported.
+ */
+static int
+check_filter(const char *bpf, char *err, size_t errlen)
+{
+	pcap_t *p;
+	int ret;
+
+	if (bpf == NULL || bpf[0] == '\0')
+		return 0;
+	if ((p = pcap_open_dead(DLT_EN10MB, CAP_SNAPLEN)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	ret = set_filter(p, "filter", bpf, err, errlen);
+	pcap_close(p);
+	return ret;
+}
+
+struct capture *
+capture_open_files(char *const *paths, int npaths, const char *bpf,
+    char *err, size_t errlen)
+{
+	struct capture *c;
+	bool any = false;
+
+	if (npaths <= 0) {
+		snprintf(err, errlen, "no capture files given");
+		return NULL;
+	}
+	if ((c = capture_new(npaths)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	for (int i = 0; i < npaths; i++) {
+		if ((c->in[i].name = strdup(paths[i])) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+	}
+	for (int i = 0; i < npaths; i++) {
+		if (input_open(c, &c->in[i], bpf, err, errlen) == -1)
+			goto fail;
+		any |= c->in[i].linktype != -1;
+	}
+	if (!any && check_filter(bpf, err, errlen) == -1)
+		goto fail;
+	return c;
+
+fail:
+	capture_close(c);
+	return NULL;
+}
+
+struct capture *
+capture_open_live(const char *iface, const char *bpf, int snaplen,
+    bool promisc, char *err, size_t errlen)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct capture *c;
+	struct cap_input *in;
+	int rc;
+
+	if ((c = capture_new(1)) == NULL ||
+	    (c->in[0].name = strdup(iface)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	c->live = true;
+	in = &c->in[0];
+	errbuf[0] = '\0';
+	if ((in->p = pcap_create(iface, errbuf)) == NULL) {
+		snprintf(err, errlen, "%s: %s", iface, errbuf);
+		goto fail;
+	}
+	if (pcap_set_snaplen(in->p, snaplen > 0 ? snaplen : CAP_SNAPLEN) != 0 ||
+	    pcap_set_promisc(in->p, promisc ? 1 : 0) != 0 ||
+	    pcap_set_immediate_mode(in->p, 0) != 0 ||
+	    pcap_set_buffer_size(in->p, CAP_BUFFER_SIZE) != 0 ||
+	    pcap_set_timeout(in->p, CAP_TIMEOUT_MS) != 0) {
+		snprintf(err, errlen, "%s: cannot set capture options: %s",
+		    iface, pcap_geterr(in->p));
+		goto fail;
+	}
+	/* Microseconds are the default; a device that cannot is no error. */
+	(void)pcap_set_tstamp_precision(in->p, PCAP_TSTAMP_PRECISION_MICRO);
+
+	rc = pcap_activate(in->p);
+	switch (rc) {
+	case 0:
+		break;
+	case PCAP_ERROR_NO_SUCH_DEVICE:
+		snprintf(err, errlen, "%s: no such device (%s)", iface,
+		    pcap_geterr(in->p));
+		goto fail;
+	case PCAP_ERROR_PERM_DENIED:
+		snprintf(err, errlen, "%s: permission denied: capturing needs "
+		    "root or CAP_NET_RAW (%s)", iface, pcap_geterr(in->p));
+		goto fail;
+	case PCAP_ERROR_PROMISC_PERM_DENIED:
+		snprintf(err, errlen, "%s: permission denied for promiscuous "
+		    "mode (%s)", iface, pcap_geterr(in->p));
+		goto fail;
+	case PCAP_ERROR_IFACE_NOT_UP:
+		snprintf(err, errlen, "%s: interface is not up", iface);
+		goto fail;
+	default:
+		if (rc < 0) {
+			snprintf(err, errlen, "%s: cannot capture: %s (%s)",
+			    iface, pcap_statustostr(rc), pcap_geterr(in->p));
+			goto fail;
+		}
+		/* A warning: the capture works, maybe not as asked. */
+		log_warn("%s: %s (%s)", iface, pcap_statustostr(rc),
+		    pcap_geterr(in->p));
+		break;
+	}
+	in->linktype = pcap_datalink(in->p);
+	if (set_filter(in->p, iface, bpf, err, errlen) == -1)
+		goto fail;
+	return c;
+
+fail:
+	capture_close(c);
+	return NULL;
+}
+
+void
+capture_close(struct capture *c)
+{
+	if (c == NULL)
+		return;
+	for (int i = 0; i < c->nin; i++) {
+		if (c->in[i].p != NULL)
+			pcap_close(c->in[i].p);
+		free(c->in[i].buf);
+		free(c->in[i].name);
+	}
+	free(c->in);
+	free(c->errs);
+	free(c);
+}
+
+static int
+live_next(struct capture *c, struct capture_pkt *pkt)
+{
+	struct cap_input *in = &c->in[0];
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	int r;
+
+	while (!c->stop && in->p != NULL) {
+		r = pcap_next_ex(in->p, &h, &d);
+		if (r == 0)		/* the read timeout: look at stop */
+			continue;
+		if (r == 1) {
+			/* pcap's buffer lives until the next read. */
+			pkt->linktype = in->linktype;
+			pkt->ts = tv_usec(&h->ts);
+			pkt->data = d;
+			pkt->caplen = h->caplen;
+			pkt->wirelen = h->len;
+			pkt->input = 0;
+			in->nread++;
+			in->ndelivered++;
+			return 1;
+		}
+		if (r == PCAP_ERROR_BREAK)
+			break;
+		input_fail(c, in, "%s: read error: %s", in->name,
+		    pcap_geterr(in->p));
+		break;
+	}
+	return 0;
+}
+
+int
+capture_next(struct capture *c, struct capture_pkt *pkt)
+{
+	struct cap_input *in;
+	int best = -1;
+
+	if (c->live)
+		return live_next(c, pkt);
+	if (c->stop)
+		return 0;
+	if (c->cur >= 0) {
+		input_fill(c, &c->in[c->cur]);
+		c->cur = -1;
+	}
+	/* Ties go to the lower index: the file named first. */
+	for (int i = 0; i < c->nin; i++) {
+		if (c->in[i].have &&
+		    (best == -1 || c->in[i].ts < c->in[best].ts))
+			best = i;
+	}
+	if (best == -1)
+		return 0;
+	in = &c->in[best];
+	pkt->linktype = in->linktype;
+	pkt->ts = in->ts;
+	pkt->data = in->buf;
+	pkt->caplen = in->caplen;
+	pkt->wirelen = in->wirelen;
+	pkt->input = best;
+	in->ndelivered++;
+	c->cur = best;
+	return 1;
+}
+
+void
+capture_break(struct capture *c)
+{
+	c->stop = 1;
+	/* Wakes a blocked read (an eventfd write on Linux). */
+	if (c->live && c->in[0].p != NULL)
+		pcap_breakloop(c->in[0].p);
+}
+
+size_t
+capture_nerrors(const struct capture *c)
+{
+	return c->nerrs;
+}
+
+const char *
+capture_error(const struct capture *c, size_t i)
+{
+	if (i >= c->nerrs)
+		return NULL;
+	return c->in[c->errs[i]].err;
+}
+
+int
+capture_ninputs(const struct capture *c)
+{
+	return c->nin;
+}
+
+const char *
+capture_input_name(const struct capture *c, int i)
+{
+	if (i < 0 || i >= c->nin)
+		return NULL;
+	return c->in[i].name;
+}
+
+int
+capture_linktype(const struct capture *c, int i)
+{
+	if (i < 0 || i >= c->nin)
+		return -1;
+	return c->in[i].linktype;
+}
+
+uint64_t
+capture_input_packets(const struct capture *c, int i)
+{
+	if (i < 0 || i >= c->nin)
+		return 0;
+	return c->in[i].ndelivered;
+}
+
+uint64_t
+capture_bytes_done(const struct capture *c)
+{
+	uint64_t done = 0;
+	off_t off;
+
+	if (c->live)
+		return 0;
+	for (int i = 0; i < c->nin; i++) {
+		const struct cap_input *in = &c->in[i];
+
+		if (in->p == NULL) {
+			done += in->done_bytes;
+			continue;
+		}
+		/* stdio's position: read ahead by at most its buffer. */
+		off = ftello(pcap_file(in->p));
+		if (off > 0)
+			done += (in->size == 0 || (uint64_t)off < in->size) ?
+			    (uint64_t)off : in->size;
+	}
+	return done;
+}
+
+uint64_t
+capture_bytes_total(const struct capture *c)
+{
+	return c->live ? 0 : c->total;
+}
+
+uint64_t
+capture_drops(const struct capture *c)
+{
+	struct pcap_stat st;
+
+	if (!c->live || c->in[0].p == NULL)
+		return 0;
+	if (pcap_stats(c->in[0].p, &st) == -1)
+		return 0;
+	return (uint64_t)st.ps_drop + st.ps_ifdrop;
+}
+
+int
+capture_fd(const struct capture *c)
+{
+	if (!c->live || c->in[0].p == NULL)
+		return -1;
+	return pcap_get_selectable_fd(c->in[0].p);
+}
