@@ -127,7 +127,14 @@ struct asset {
 	size_t			 npeers;
 	uint64_t		 peers_dropped;	/* over ASSET_MAX_PEERS */
 
-	struct asset		*next_mac;	/* the inventory's own links */
+	/* The inventory's own bookkeeping. */
+	size_t			 ips_cap;
+	size_t			 names_cap;
+	size_t			 dhcp_cap;
+	size_t			 services_cap;
+	size_t			 peers_cap;
+	uint32_t		*peer_index;	/* open addressing, pos + 1 */
+	size_t			 peer_index_cap;
 };
 
 /* The asset's key as text: its MAC, or its IP. buf holds ADDR_STRLEN. */
@@ -165,6 +172,8 @@ size_t inv_count(const struct inventory *);
  * out of memory; *n says how many.
  */
 struct asset **inv_sorted(const struct inventory *, size_t *n);
+/* The inventory's own array of assets, in no order (borrowed). */
+struct asset *const *inv_assets(const struct inventory *, size_t *n);
 struct asset *inv_find_mac(const struct inventory *, const uint8_t mac[6]);
 struct asset *inv_find_ip(const struct inventory *, const struct ward_addr *);
 

@@ -64,6 +64,8 @@ struct flow {
 	enum tcp_state		 state;
 	bool			 service_seen;	/* responder accepted */
 	bool			 mid_stream;	/* no SYN seen */
+	uint8_t			 fin_seen;	/* bit per side */
+	uint64_t		 record_start;	/* of the current record */
 
 	/* Application layer, owned by the dispatcher. */
 	const struct dissector	*app;
@@ -98,6 +100,8 @@ struct flow_stats {
 	uint64_t		 active;
 	uint64_t		 active_peak;
 	uint64_t		 dropped;	/* no room even after eviction */
+	uint64_t		 stream_gaps;	/* holes skipped */
+	uint64_t		 stream_capped;	/* directions past the depth */
 	size_t			 mem_used;
 	size_t			 mem_peak;
 };

@@ -50,11 +50,16 @@
 	X(DHCP_TRUNCATED, "dhcp.truncated")                                \
 	X(DHCP_BAD_MAGIC, "dhcp.bad_magic_cookie")                         \
 	X(DHCP_BAD_OPTION, "dhcp.bad_option")                              \
+	X(DHCP6_TRUNCATED, "dhcpv6.truncated")                             \
+	X(DHCP6_BAD_OPTION, "dhcpv6.bad_option")                           \
 	X(DNS_TRUNCATED, "dns.truncated")                                  \
 	X(DNS_BAD_NAME, "dns.bad_name")                                    \
 	X(DNS_BAD_RECORD, "dns.bad_record")                                \
 	X(NBNS_TRUNCATED, "nbns.truncated")                                \
-	X(NBNS_BAD_NAME, "nbns.bad_name")
+	X(NBNS_BAD_NAME, "nbns.bad_name")                                  \
+	X(NBNS_BAD_RECORD, "nbns.bad_record")                              \
+	X(NBDGM_TRUNCATED, "nbdgm.truncated")                              \
+	X(NBDGM_BAD_FRAME, "nbdgm.bad_frame")
 
 enum malform {
 #define X(id, name) MAL_##id,

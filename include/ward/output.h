@@ -1,0 +1,41 @@
+/*
+ * output.h - what ward prints: the inventory as an aligned table or JSON,
+ * and the EVE log (JSON lines, one event per observation, flow record and
+ * asset change; the schema is in docs/eve.md).
+ */
+#ifndef WARD_OUTPUT_H
+#define WARD_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "ward/asset.h"
+#include "ward/obs.h"
+
+/* "2026-11-21T10:00:00.123456Z" into buf (32 bytes); "" for 0. */
+const char *fmt_time(uint64_t usec, char *buf, size_t len);
+const char *proto_name(uint8_t proto);
+
+/* An asset as a JSON object (caller owns the reference). */
+json_t *json_asset(const struct asset *);
+/* An observation's fields as a JSON object. */
+json_t *json_obs_fields(const struct observation *);
+
+/* The inventory as an aligned table, one asset per line. */
+void table_print(FILE *, struct asset *const *, size_t n);
+
+struct eve;
+
+/* Opens (appends to) path; "-" is stdout. NULL with err on failure. */
+struct eve *eve_open(const char *path, char *err, size_t errlen);
+/* Writes every observation on the bus and every asset change. */
+int eve_attach(struct eve *, struct obs_bus *, struct inventory *);
+/* Writes one event with event_type and the given object under that name. */
+void eve_write(struct eve *, uint64_t ts, const char *event_type,
+    json_t *body);
+/* 0, or -1 if any write failed (disk full): the caller reports it. */
+int eve_close(struct eve *);
+
+#endif

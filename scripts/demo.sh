@@ -1,0 +1,9 @@
+#!/bin/sh
+# Installs what ward needs, builds it, and runs `ward analyze` on the sample
+# capture of a small hospital LAN, printing the inventory.
+set -eu
+cd "$(dirname "$0")/.."
+./scripts/deps.sh
+[ -f build/build.ninja ] || meson setup build --buildtype=release >/dev/null
+ninja -C build >/dev/null
+exec ./build/src/ward analyze samples/hospital-lan.pcapng "$@"

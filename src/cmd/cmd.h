@@ -1,0 +1,76 @@
+/*
+ * cmd.h - the subcommands of the ward program, and what they share.
+ */
+#ifndef WARD_CMD_H
+#define WARD_CMD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ward/asset.h"
+#include "ward/capture.h"
+#include "ward/oui.h"
+#include "ward/output.h"
+#include "ward/sensor.h"
+#include "ward/store.h"
+
+struct cmd {
+	const char	*name;
+	int		(*run)(int argc, char **argv);
+	const char	*summary;
+};
+
+extern const struct cmd commands[];
+
+int cmd_analyze(int, char **);
+int cmd_sensor(int, char **);
+int cmd_version(int, char **);
+int cmd_help(int, char **);
+
+/* Exit codes. */
+#define EXIT_INPUT 1	/* some input was bad; the rest was processed */
+#define EXIT_USAGE 2
+#define EXIT_FAIL 3	/* could not run (store, interface, memory) */
+
+/* Options common to analyze and sensor. */
+struct run_opts {
+	const char	*filter;
+	const char	*eve_path;
+	const char	*db_path;
+	const char	*oui_dir;
+	bool		 json;
+	bool		 quiet;
+	bool		 progress;
+	size_t		 flow_memcap;
+	uint64_t	 flush_usec;	/* wall time between store batches */
+};
+
+/* One run of the pipeline with its consumers. */
+struct run {
+	struct run_opts	 opts;
+	struct oui_db	*oui;
+	struct sensor	*sensor;
+	struct inventory *inv;
+	struct store	*store;
+	int64_t		 run_id;
+	struct eve	*eve;
+	uint64_t	 started;	/* wall clock, microseconds */
+	uint64_t	 last_flush;
+	bool		 store_failed;
+};
+
+void run_opts_defaults(struct run_opts *);
+/* Parses "64M", "1G", "4096". -1 on error. */
+int parse_size(const char *, size_t *);
+uint64_t now_usec(void);
+
+/* Sets up sensor, inventory, store and EVE. Prints the error and returns
+ * -1 on failure. inputs is a text for the store's run record. */
+int run_open(struct run *, const char *inputs);
+/* Persists dirty assets in one batch. */
+void run_flush(struct run *);
+/* Ends flows, persists, prints the inventory and summary. */
+int run_close(struct run *, struct capture *, char *const *inputs,
+    int ninputs);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * opts.c - the options analyze and sensor share.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ward/log.h"
+#include "cmd.h"
+#include "opts.h"
+
+const char common_usage[] =
+    "  -f, --filter EXPR      only packets matching this BPF filter\n"
+    "  -j, --json             print one JSON document instead of a table\n"
+    "  -e, --eve FILE         append events as JSON lines to FILE ('-' is "
+    "stdout)\n"
+    "  -d, --db FILE          persist the inventory in this SQLite file\n"
+    "      --oui-dir DIR      IEEE registry CSV files (default "
+    "/usr/share/ieee-data)\n"
+    "      --flow-memcap SIZE memory for flows and streams (default 256M)\n"
+    "  -q, --quiet            print nothing but errors\n"
+    "      --no-progress      no progress bar on stderr\n"
+    "  -v, --verbose          more log messages (twice for debug)\n"
+    "  -h, --help             show this help\n";
+
+int
+common_opt(struct run_opts *o, int c, const char *arg, const char *cmd)
+{
+	switch (c) {
+	case 'f':
+		o->filter = arg;
+		return 0;
+	case 'j':
+		o->json = true;
+		return 0;
+	case 'e':
+		o->eve_path = arg;
+		return 0;
+	case 'd':
+		o->db_path = arg;
+		return 0;
+	case OPT_OUI_DIR:
+		o->oui_dir = arg;
+		return 0;
+	case OPT_FLOW_MEMCAP:
+		if (parse_size(arg, &o->flow_memcap) == -1 ||
+		    o->flow_memcap < (1u << 20)) {
+			fprintf(stderr, "ward %s: --flow-memcap is not a size "
+			    "of at least 1M (like 64M or 2G): '%s'\n", cmd,
+			    arg);
+			return -1;
+		}
+		return 0;
+	case 'q':
+		o->quiet = true;
+		o->progress = false;
+		return 0;
+	case OPT_NO_PROGRESS:
+		o->progress = false;
+		return 0;
+	case 'v':
+		log_set_level(log_get_level() < LOG_LVL_DEBUG ?
+		    log_get_level() + 1 : LOG_LVL_DEBUG);
+		return 0;
+	}
+	fprintf(stderr, "Try 'ward %s --help'.\n", cmd);
+	return -1;
+}

@@ -1,0 +1,336 @@
+/*
+ * run.c - what analyze and sensor share: building the pipeline with its
+ * consumers, persisting in batches, and the final report.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ward-config.h"
+#include "ward/log.h"
+#include "cmd.h"
+
+void
+run_opts_defaults(struct run_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->oui_dir = WARD_OUI_DIR;
+	o->progress = true;
+	o->flow_memcap = FLOW_DEFAULT_MEMCAP;
+	o->flush_usec = 5 * 1000000ULL;
+}
+
+int
+parse_size(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s || s[0] == '-')
+		return -1;
+	switch (*end) {
+	case 'k': case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm': case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g': case 'G':
+		shift = 30;
+		end++;
+		break;
+	}
+	if (*end != '\0' || v > (SIZE_MAX >> shift))
+		return -1;
+	*out = (size_t)(v << shift);
+	return 0;
+}
+
+uint64_t
+now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static uint64_t
+wall_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
+}
+
+int
+run_open(struct run *r, const char *inputs)
+{
+	struct sensor_config cfg;
+	char err[512];
+
+	r->started = now_usec();
+	r->last_flush = r->started;
+	if ((r->oui = oui_load(r->opts.oui_dir, err, sizeof(err))) == NULL) {
+		/* Vendors are a nicety; the inventory works without them. */
+		log_warn("no MAC vendors: %s", err);
+	}
+	sensor_config_defaults(&cfg);
+	cfg.flow.memcap = r->opts.flow_memcap;
+	if ((r->sensor = sensor_new(&cfg)) == NULL ||
+	    (r->inv = inv_new(r->oui)) == NULL) {
+		log_error("out of memory setting up the sensor");
+		return -1;
+	}
+	if (r->opts.eve_path != NULL) {
+		if ((r->eve = eve_open(r->opts.eve_path, err,
+		    sizeof(err))) == NULL) {
+			log_error("cannot open the EVE log: %s", err);
+			return -1;
+		}
+		/* Before the inventory, so an event precedes its effects. */
+		if (eve_attach(r->eve, sensor_bus(r->sensor), r->inv) == -1) {
+			log_error("too many observation subscribers");
+			return -1;
+		}
+	}
+	if (inv_attach(r->inv, sensor_bus(r->sensor)) == -1) {
+		log_error("too many observation subscribers");
+		return -1;
+	}
+	if (r->opts.db_path != NULL && r->opts.db_path[0] != '\0') {
+		if ((r->store = store_open(r->opts.db_path, err,
+		    sizeof(err))) == NULL) {
+			log_error("%s", err);
+			return -1;
+		}
+		if (store_run_start(r->store, inputs, wall_usec(),
+		    &r->run_id) != 0) {
+			log_error("%s: cannot record the run: %s",
+			    r->opts.db_path, store_errmsg(r->store));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Persists every asset changed since the last batch, in one transaction. */
+void
+run_flush(struct run *r)
+{
+	struct asset *const *v;
+	size_t n;
+
+	r->last_flush = now_usec();
+	if (r->store == NULL || r->store_failed)
+		return;
+	v = inv_assets(r->inv, &n);
+	if (store_begin(r->store) != 0)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		if (!(v[i]->flags & ASSET_DIRTY))
+			continue;
+		if (store_put_asset(r->store, v[i]) != 0) {
+			store_rollback(r->store);
+			goto fail;
+		}
+	}
+	if (store_commit(r->store) != 0)
+		goto fail;
+	for (size_t i = 0; i < n; i++)
+		v[i]->flags &= ~ASSET_DIRTY;
+	return;
+fail:
+	/* Keep going without the store; the run still reports. */
+	log_error("%s: %s; the store keeps the batches committed before",
+	    r->opts.db_path, store_errmsg(r->store));
+	r->store_failed = true;
+}
+
+static json_t *
+summary_json(struct run *r, struct capture *cap, char *const *inputs,
+    int ninputs, double secs)
+{
+	const struct sensor_stats *ss = sensor_stats(r->sensor);
+	const struct decode_stats *ds = sensor_decode_stats(r->sensor);
+	const struct flow_stats *fs = sensor_flow_stats(r->sensor);
+	struct malform_counts mal;
+	json_t *o = json_object(), *m = json_object(), *e = json_array();
+	json_t *in = json_array(), *dec = json_object();
+	uint64_t flows_ended = 0;
+	char buf[40];
+
+	for (int i = 0; i < ninputs; i++)
+		json_array_append_new(in, json_string(inputs[i]));
+	sensor_malformations(r->sensor, &mal);
+	for (int i = 0; i < MAL_COUNT; i++)
+		if (mal.n[i] > 0)
+			json_object_set_new(m, malform_name(i),
+			    json_integer((json_int_t)mal.n[i]));
+	for (size_t i = 0; cap != NULL && i < capture_nerrors(cap); i++)
+		json_array_append_new(e, json_string(capture_error(cap, i)));
+	for (int i = 0; i <= FLOW_END_FLUSH; i++)
+		flows_ended += fs->ended[i];
+	json_object_set_new(dec, "arp", json_integer((json_int_t)ds->arp));
+	json_object_set_new(dec, "ipv4", json_integer((json_int_t)ds->ipv4));
+	json_object_set_new(dec, "ipv6", json_integer((json_int_t)ds->ipv6));
+	json_object_set_new(dec, "tcp", json_integer((json_int_t)ds->tcp));
+	json_object_set_new(dec, "udp", json_integer((json_int_t)ds->udp));
+	json_object_set_new(dec, "icmp", json_integer((json_int_t)ds->icmp));
+	json_object_set_new(dec, "icmpv6", json_integer((json_int_t)ds->icmp6));
+	json_object_set_new(dec, "other", json_integer((json_int_t)ds->other));
+	json_object_set_new(dec, "fragments",
+	    json_integer((json_int_t)ds->fragments));
+	json_object_set_new(dec, "reassembled",
+	    json_integer((json_int_t)ds->reassembled));
+
+	json_object_set_new(o, "inputs", in);
+	json_object_set_new(o, "packets", json_integer((json_int_t)ss->frames));
+	json_object_set_new(o, "bytes", json_integer((json_int_t)ss->bytes));
+	json_object_set_new(o, "decoded", dec);
+	json_object_set_new(o, "flows", json_integer((json_int_t)fs->created));
+	json_object_set_new(o, "flows_evicted",
+	    json_integer((json_int_t)fs->ended[FLOW_END_EVICTED]));
+	json_object_set_new(o, "flows_dropped",
+	    json_integer((json_int_t)fs->dropped));
+	json_object_set_new(o, "flow_records", json_integer((json_int_t)
+	    flows_ended));
+	json_object_set_new(o, "flow_memory_peak",
+	    json_integer((json_int_t)fs->mem_peak));
+	json_object_set_new(o, "assets",
+	    json_integer((json_int_t)inv_count(r->inv)));
+	json_object_set_new(o, "malformed", m);
+	json_object_set_new(o, "malformed_total",
+	    json_integer((json_int_t)malform_total(&mal)));
+	json_object_set_new(o, "errors", e);
+	json_object_set_new(o, "capture_start", json_string(fmt_time(
+	    ss->first_ts, buf, sizeof(buf))));
+	json_object_set_new(o, "capture_end", json_string(fmt_time(
+	    ss->last_ts, buf, sizeof(buf))));
+	json_object_set_new(o, "out_of_order",
+	    json_integer((json_int_t)ss->out_of_order));
+	if (cap != NULL && capture_drops(cap) > 0)
+		json_object_set_new(o, "kernel_drops",
+		    json_integer((json_int_t)capture_drops(cap)));
+	json_object_set_new(o, "seconds", json_real(secs));
+	json_object_set_new(o, "packets_per_second",
+	    json_real(secs > 0 ? (double)ss->frames / secs : 0));
+	return o;
+}
+
+static void
+print_summary(FILE *fp, json_t *s)
+{
+	json_t *m = json_object_get(s, "malformed");
+	json_t *e = json_object_get(s, "errors");
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	fprintf(fp, "\n%lld packets, %lld bytes, %lld flows, %lld assets in "
+	    "%.2f s (%.0f packets/s)\n",
+	    json_integer_value(json_object_get(s, "packets")),
+	    json_integer_value(json_object_get(s, "bytes")),
+	    json_integer_value(json_object_get(s, "flows")),
+	    json_integer_value(json_object_get(s, "assets")),
+	    json_real_value(json_object_get(s, "seconds")),
+	    json_real_value(json_object_get(s, "packets_per_second")));
+	fprintf(fp, "capture from %s to %s\n",
+	    json_string_value(json_object_get(s, "capture_start")),
+	    json_string_value(json_object_get(s, "capture_end")));
+	if (json_integer_value(json_object_get(s, "flows_evicted")) > 0)
+		fprintf(fp, "%lld flows evicted under the memory budget\n",
+		    json_integer_value(json_object_get(s, "flows_evicted")));
+	fprintf(fp, "malformed: %lld", json_integer_value(json_object_get(s,
+	    "malformed_total")));
+	json_object_foreach(m, key, v)
+		fprintf(fp, "%s %s %lld", key == NULL ? "" : ",", key,
+		    json_integer_value(v));
+	fputc('\n', fp);
+	json_array_foreach(e, i, v)
+		fprintf(fp, "error: %s\n", json_string_value(v));
+}
+
+int
+run_close(struct run *r, struct capture *cap, char *const *inputs,
+    int ninputs)
+{
+	double secs;
+	struct asset **v;
+	json_t *summary;
+	size_t n;
+	int rc = 0;
+
+	sensor_finish(r->sensor);
+	secs = (double)(now_usec() - r->started) / 1e6;
+	summary = summary_json(r, cap, inputs, ninputs, secs);
+	if (r->store != NULL) {
+		char *text = json_dumps(summary, JSON_COMPACT);
+
+		run_flush(r);
+		if (!r->store_failed && store_run_finish(r->store, r->run_id,
+		    wall_usec(), text != NULL ? text : "{}") != 0) {
+			log_error("%s: %s", r->opts.db_path,
+			    store_errmsg(r->store));
+			r->store_failed = true;
+		}
+		free(text);
+	}
+	if (r->eve != NULL) {
+		json_t *body = json_object();
+
+		json_object_set(body, "stats", summary);
+		eve_write(r->eve, sensor_stats(r->sensor)->last_ts, "stats",
+		    body);
+		json_decref(body);
+	}
+	v = inv_sorted(r->inv, &n);
+	if (r->opts.json) {
+		json_t *doc = json_object(), *arr = json_array();
+
+		json_object_set_new(doc, "ward_version",
+		    json_string(WARD_VERSION));
+		json_object_set(doc, "inputs", json_object_get(summary,
+		    "inputs"));
+		json_object_set(doc, "summary", summary);
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, json_asset(v[i]));
+		json_object_set_new(doc, "assets", arr);
+		if (json_dumpf(doc, stdout, JSON_INDENT(2)) == -1)
+			rc = EXIT_FAIL;
+		putchar('\n');
+		json_decref(doc);
+	} else if (!r->opts.quiet) {
+		table_print(stdout, v, n);
+		print_summary(stdout, summary);
+	}
+	free(v);
+	if (cap != NULL && capture_nerrors(cap) > 0) {
+		for (size_t i = 0; i < capture_nerrors(cap); i++)
+			log_error("%s", capture_error(cap, i));
+		rc = EXIT_INPUT;
+	}
+	if (r->eve != NULL && eve_close(r->eve) == -1) {
+		log_error("%s: writing the EVE log failed", r->opts.eve_path);
+		rc = EXIT_FAIL;
+	}
+	r->eve = NULL;
+	if (r->store_failed)
+		rc = EXIT_FAIL;
+	if (fflush(stdout) == EOF)
+		rc = EXIT_FAIL;
+	json_decref(summary);
+	store_close(r->store);
+	inv_free(r->inv);
+	sensor_free(r->sensor);
+	oui_free(r->oui);
+	return rc;
+}

@@ -1,0 +1,48 @@
+/*
+ * proto-private.h - helpers shared by the dissectors in src/proto/.
+ *
+ * The public table (proto_dissectors[] in proto.h) lists every dissector;
+ * the ones below are not named in proto.h because nothing outside src/proto/
+ * needs them by name (the TCP variants of DNS and LLMNR share their names
+ * with the UDP ones and differ only in l4proto).
+ */
+#ifndef WARD_PROTO_PRIVATE_H
+#define WARD_PROTO_PRIVATE_H
+
+#include "ward/proto.h"
+
+extern const struct dissector dissector_dhcpv6;
+extern const struct dissector dissector_dns_tcp;
+extern const struct dissector dissector_llmnr_tcp;
+extern const struct dissector dissector_nbdgm;
+
+/*
+ * Starts an observation of kind k for the packet in ctx: timestamp, flow and
+ * VLAN are filled in, the subject is left empty.
+ */
+void proto_obs_init(const struct proto_ctx *, struct observation *,
+    enum obs_kind);
+
+/*
+ * Domain names (RFC 1035 section 4.1.4), shared by DNS and NBNS. Reads the
+ * name that starts at offset *off of msg (the whole message, so that
+ * compression pointers can be followed) into wire, as uncompressed labels
+ * (length byte, bytes) ending with the zero root label, and stores its
+ * length in *wirelen. Pointers must point strictly before the start of
+ * the labels being read (so every jump goes backwards and a loop is
+ * impossible), at most DNS_MAX_JUMPS of them; the uncompressed name is at
+ * most DNS_NAME_MAX bytes and labels at most 63. On success *off is just
+ * past the name as it sits in the message (after the first pointer).
+ * Returns DNS_NAME_OK, DNS_NAME_TRUNCATED when the message ends inside the
+ * name, or DNS_NAME_BAD.
+ */
+#define DNS_NAME_MAX	255
+#define DNS_MAX_JUMPS	32
+#define DNS_NAME_OK		0
+#define DNS_NAME_TRUNCATED	(-1)
+#define DNS_NAME_BAD		(-2)
+
+int proto_dns_name(const struct cursor *msg, size_t *off,
+    uint8_t wire[DNS_NAME_MAX], size_t *wirelen);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * proto.c - the table of dissectors and the helpers they share.
+ */
+#include <string.h>
+
+#include "ward/proto.h"
+#include "proto-private.h"
+
+/*
+ * Every dissector. The dispatcher tries port hints first, in this order, so
+ * the more specific protocols come before the generic ones.
+ */
+const struct dissector *const proto_dissectors[] = {
+	&dissector_dhcp,
+	&dissector_dhcpv6,
+	&dissector_dns,
+	&dissector_dns_tcp,
+	&dissector_mdns,
+	&dissector_llmnr,
+	&dissector_llmnr_tcp,
+	&dissector_nbns,
+	&dissector_nbdgm,
+	NULL,
+};
+
+void
+proto_obs_init(const struct proto_ctx *ctx, struct observation *o,
+    enum obs_kind k)
+{
+	obs_init(o, k, ctx->ts);
+	o->flow = ctx->flow;
+	if (ctx->flow != NULL)
+		o->vlan = ctx->flow->vlan;
+	else if (ctx->pkt != NULL && ctx->pkt->nvlans > 0 &&
+	    ctx->pkt->nvlans <= PKT_MAX_VLANS)
+		o->vlan = ctx->pkt->vlans[ctx->pkt->nvlans - 1];
+}
+
+void
+proto_subject_sender(struct proto_ctx *ctx, struct observation *o)
+{
+	const struct packet *pkt = ctx->pkt;
+
+	if (pkt == NULL)
+		return;
+	obs_subject(o, (pkt->flags & PKT_HAS_MAC) ? pkt->src_mac : NULL,
+	    (pkt->flags & PKT_IP) ? &pkt->src : NULL);
+}
+
+void
+proto_malformed(struct proto_ctx *ctx, enum malform k, const char *proto,
+    const char *what)
+{
+	struct observation o;
+
+	if (ctx->mal != NULL)
+		malform_count(ctx->mal, k);
+	if (ctx->bus == NULL)
+		return;
+	proto_obs_init(ctx, &o, OBS_MALFORMED);
+	proto_subject_sender(ctx, &o);
+	(void)obs_cstr(&o, "proto", proto);
+	(void)obs_cstr(&o, "what", what);
+	(void)obs_cstr(&o, "counter", malform_name(k));
+	obs_emit(ctx->bus, &o);
+}
