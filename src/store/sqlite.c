@@ -8,11 +8,14 @@
  * that putting an asset again in the same run cannot double them; views
  * sum them over runs.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -589,12 +592,50 @@ out:
 	return ret;
 }
 
+/*
+ * A file that exists and is not empty must start with SQLite's magic.
+ * SQLite itself takes a file of a few garbage bytes for an empty database
+ * and would write over it; refuse that instead. A missing or empty file is
+ * a new database (an empty main file may also have its pages in the WAL).
+ */
+static int
+check_header(const char *path, char *err, size_t errlen)
+{
+	static const char magic[16] = "SQLite format 3";
+	char b[sizeof(magic)];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = read(fd, b, sizeof(b));
+	close(fd);
+	if (n == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (n == 0)
+		return 0;
+	if ((size_t)n < sizeof(b) || memcmp(b, magic, sizeof(magic)) != 0) {
+		snprintf(err, errlen, "%s: not a SQLite database (no SQLite "
+		    "header)", path);
+		return -1;
+	}
+	return 0;
+}
+
 struct store *
 store_open(const char *path, char *err, size_t errlen)
 {
 	struct store *s;
 	int rc, v = 0;
 
+	if (check_header(path, err, errlen) == -1)
+		return NULL;
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
 	    (s->path = strdup(path)) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", path);

@@ -554,6 +554,24 @@ test_garbage_refused(void **state)
 	print_message("refused: %s\n", err);
 	assert_non_null(strstr(err, path));
 	assert_non_null(strstr(err, "not a SQLite database"));
+
+	/* A few bytes, which SQLite alone would take for an empty file. */
+	assert_non_null(f = fopen(path, "wb"));
+	assert_int_equal(fwrite(junk, 1, 1, f), 1);
+	assert_int_equal(fclose(f), 0);
+	s = store_open(path, err, sizeof(err));
+	assert_null(s);
+	assert_non_null(strstr(err, "not a SQLite database"));
+
+	/* A valid header over garbage pages: SQLite's own check refuses. */
+	memcpy(junk, "SQLite format 3", 16);
+	assert_non_null(f = fopen(path, "wb"));
+	assert_int_equal(fwrite(junk, 1, sizeof(junk), f), sizeof(junk));
+	assert_int_equal(fclose(f), 0);
+	s = store_open(path, err, sizeof(err));
+	assert_null(s);
+	print_message("refused: %s\n", err);
+	assert_non_null(strstr(err, path));
 }
 
 /*
