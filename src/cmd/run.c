@@ -243,9 +243,10 @@ print_summary(FILE *fp, json_t *s)
 	    json_integer_value(json_object_get(s, "assets")),
 	    json_real_value(json_object_get(s, "seconds")),
 	    json_real_value(json_object_get(s, "packets_per_second")));
-	fprintf(fp, "capture from %s to %s\n",
-	    json_string_value(json_object_get(s, "capture_start")),
-	    json_string_value(json_object_get(s, "capture_end")));
+	if (json_integer_value(json_object_get(s, "packets")) > 0)
+		fprintf(fp, "capture from %s to %s\n",
+		    json_string_value(json_object_get(s, "capture_start")),
+		    json_string_value(json_object_get(s, "capture_end")));
 	if (json_integer_value(json_object_get(s, "flows_evicted")) > 0)
 		fprintf(fp, "%lld flows evicted under the memory budget\n",
 		    json_integer_value(json_object_get(s, "flows_evicted")));

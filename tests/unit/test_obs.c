@@ -1,0 +1,180 @@
+/*
+ * test_obs.c - observation records (strings made printable, bounded
+ * fields and scratch) and the bus (subscribers see only their kinds), and
+ * the address map behind the inventory.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ward/addrmap.h"
+#include "ward/obs.h"
+
+static void
+test_strings_are_escaped(void **state)
+{
+	struct observation o;
+	static const uint8_t raw[] = { 'a', 0x01, '\\', 0xff, 'z' };
+	const struct obs_field *f;
+
+	(void)state;
+	obs_init(&o, OBS_DHCP, 1);
+	assert_int_equal(obs_str(&o, "hostname", raw, sizeof(raw)), 0);
+	assert_string_equal(obs_get_str(&o, "hostname"), "a\\x01\\x5c\\xffz");
+	/* A NUL ends the string, as C peers on the wire intend. */
+	assert_int_equal(obs_str(&o, "vendor_class", "abc\0def", 7), 0);
+	f = obs_get(&o, "vendor_class");
+	assert_int_equal(f->v.str.len, 3);
+	assert_null(obs_get(&o, "absent"));
+	assert_null(obs_get_str(&o, "absent"));
+}
+
+static void
+test_bounds(void **state)
+{
+	struct observation o;
+	static uint8_t big[OBS_SCRATCH];
+	char key[OBS_MAX_FIELDS + 1][8];
+	int i;
+
+	(void)state;
+	obs_init(&o, OBS_DNS, 1);
+	memset(big, 'x', sizeof(big));
+	/* The scratch holds at most OBS_SCRATCH bytes, NUL included. */
+	assert_int_equal(obs_str(&o, "txt", big, sizeof(big)), -1);
+	assert_int_equal(o.nfields, 0);
+	assert_int_equal(obs_str(&o, "txt", big, sizeof(big) - 1), 0);
+	assert_int_equal(obs_list(&o, "params", big, 1), -1);
+	obs_init(&o, OBS_DNS, 1);
+	for (i = 0; i < OBS_MAX_FIELDS; i++) {
+		snprintf(key[i], sizeof(key[i]), "k%d", i);
+		assert_int_equal(obs_u64(&o, key[i], (uint64_t)i), 0);
+	}
+	assert_int_equal(obs_u64(&o, "one_more", 1), -1);
+	assert_int_equal(obs_bool(&o, "one_more", true), -1);
+	assert_int_equal(obs_cstr(&o, "one_more", "x"), -1);
+	assert_int_equal(o.nfields, OBS_MAX_FIELDS);
+}
+
+static void
+test_list_format(void **state)
+{
+	struct observation o;
+	static const uint8_t params[] = { 1, 3, 6, 15, 119, 252 };
+	char buf[64], small[6];
+
+	(void)state;
+	obs_init(&o, OBS_DHCP, 1);
+	assert_int_equal(obs_list(&o, "params", params, sizeof(params)), 0);
+	assert_string_equal(obs_list_fmt(obs_get(&o, "params"), buf,
+	    sizeof(buf)), "1,3,6,15,119,252");
+	/* Too small a buffer gets whole numbers only. */
+	assert_string_equal(obs_list_fmt(obs_get(&o, "params"), small,
+	    sizeof(small)), "1,3,6");
+}
+
+struct counter {
+	int		 n;
+	enum obs_kind	 last;
+};
+
+static void
+count(const struct observation *o, void *arg)
+{
+	struct counter *c = arg;
+
+	c->n++;
+	c->last = o->kind;
+}
+
+static void
+test_bus_routes_by_kind(void **state)
+{
+	struct obs_bus *bus = obs_bus_new();
+	struct counter dhcp = { 0, 0 }, all = { 0, 0 };
+	struct observation o;
+
+	(void)state;
+	assert_int_equal(obs_subscribe(bus, OBS_MASK(OBS_DHCP), count, &dhcp),
+	    0);
+	assert_int_equal(obs_subscribe(bus, OBS_MASK_ALL, count, &all), 0);
+	obs_init(&o, OBS_DHCP, 1);
+	obs_emit(bus, &o);
+	obs_init(&o, OBS_DNS, 2);
+	obs_emit(bus, &o);
+	o.kind = (enum obs_kind)OBS_KIND_COUNT;	/* never delivered */
+	obs_emit(bus, &o);
+	assert_int_equal(dhcp.n, 1);
+	assert_int_equal(all.n, 2);
+	assert_int_equal(all.last, OBS_DNS);
+	assert_int_equal(obs_bus_count(bus, OBS_DHCP), 1);
+	assert_int_equal(obs_bus_count(bus, OBS_DNS), 1);
+	assert_string_equal(obs_kind_name(OBS_MDNS), "mdns");
+	obs_bus_free(bus);
+}
+
+static void
+test_addrmap(void **state)
+{
+	struct addrmap m;
+	struct ward_addr k;
+	int vals[5000];
+	uint8_t b[4] = { 10, 0, 0, 0 };
+
+	(void)state;
+	addrmap_init(&m);
+	for (int i = 0; i < 5000; i++) {
+		b[2] = (uint8_t)(i >> 8);
+		b[3] = (uint8_t)i;
+		addr_v4(&k, b);
+		vals[i] = i;
+		assert_int_equal(addrmap_put(&m, &k, &vals[i]), 0);
+	}
+	assert_int_equal(m.n, 5000);
+	/* Delete every third, then every key still answers right. */
+	for (int i = 0; i < 5000; i += 3) {
+		b[2] = (uint8_t)(i >> 8);
+		b[3] = (uint8_t)i;
+		addr_v4(&k, b);
+		assert_ptr_equal(addrmap_del(&m, &k), &vals[i]);
+		assert_null(addrmap_del(&m, &k));
+	}
+	for (int i = 0; i < 5000; i++) {
+		b[2] = (uint8_t)(i >> 8);
+		b[3] = (uint8_t)i;
+		addr_v4(&k, b);
+		if (i % 3 == 0)
+			assert_null(addrmap_get(&m, &k));
+		else
+			assert_ptr_equal(addrmap_get(&m, &k), &vals[i]);
+	}
+	/* A MAC key never equals an IP key with the same bytes. */
+	{
+		static const uint8_t mac[6] = { 10, 0, 0, 1, 0, 0 };
+		struct ward_addr mk = addrmap_mac_key(mac);
+
+		assert_null(addrmap_get(&m, &mk));
+	}
+	addrmap_clear(&m);
+	assert_int_equal(m.n, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_strings_are_escaped),
+		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_list_format),
+		cmocka_unit_test(test_bus_routes_by_kind),
+		cmocka_unit_test(test_addrmap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
