@@ -73,6 +73,7 @@ struct addr {
 	uint8_t		 a[16];
 	uint8_t		 special;	/* multicast, broadcast, unspecified */
 	uint8_t		 is_src;	/* sent at least one frame/packet */
+	uint8_t		 leased;	/* IPv4: handed out or asked for by DHCP */
 	uint8_t		 sent_ip;	/* MAC: carried IPv4, IPv6 or ARP */
 	uint8_t		 cls;
 	long		 srv_votes;
@@ -109,6 +110,7 @@ struct fields {
 
 /* Accumulates the one's-complement change of a checksummed region. */
 struct csum_delta {
+	const uint8_t	*base;		/* where the checksummed words start */
 	uint32_t	 acc_old;
 	uint32_t	 acc_new;
 };
@@ -119,6 +121,7 @@ struct gen {
 	uint64_t	 duration;
 	struct addr_table tab;
 	uint32_t	 nclients[3];
+	uint32_t	 client_macs;	/* hosts per group */
 	uint32_t	 clients_per_group;
 	uint32_t	 groups;
 	uint64_t	 max_gap;
@@ -401,6 +404,92 @@ vote(struct gen *g, long server, long client, long weight)
 	g->tab.v[client].cli_votes += weight;
 }
 
+#define BOOTP_FIXED	236	/* RFC 2131 section 2: op .. file */
+#define DHCP_COOKIE	0x63825363
+
+/*
+ * Calls fn on each DHCP option (RFC 2132) of the BOOTP message at b: code,
+ * offset of its value from b and its length.  Stops at the end option, at
+ * the end of the message or at an option that does not fit.
+ */
+static void
+dhcp_options(const uint8_t *b, size_t len,
+    void (*fn)(void *, uint8_t, size_t, size_t), void *arg)
+{
+	size_t off = BOOTP_FIXED + 4, olen;
+	uint8_t code;
+
+	if (!has_bytes(len, BOOTP_FIXED, 4) ||
+	    ((uint32_t)b[236] << 24 | (uint32_t)b[237] << 16 |
+	    (uint32_t)b[238] << 8 | b[239]) != DHCP_COOKIE)
+		return;
+	while (off < len) {
+		code = b[off];
+		if (code == 0) {		/* pad */
+			off++;
+			continue;
+		}
+		if (code == 255 || !has_bytes(len, off, 2))
+			return;
+		olen = b[off + 1];
+		if (!has_bytes(len, off + 2, olen))
+			return;
+		fn(arg, code, off + 2, olen);
+		off += 2 + olen;
+	}
+}
+
+struct dhcp_learn {
+	struct gen	*g;
+	const uint8_t	*b;
+	long		 mac;
+};
+
+static void
+lease(struct gen *g, const uint8_t *a, long mac)
+{
+	struct addr *e;
+	long i;
+
+	if (a[0] == 0 && a[1] == 0 && a[2] == 0 && a[3] == 0)
+		return;
+	i = tab_add(&g->tab, FAM_V4, a, 4);
+	e = &g->tab.v[i];
+	e->leased = 1;
+	if (e->mac == -1)
+		e->mac = mac;
+}
+
+static void
+learn_dhcp_option(void *arg, uint8_t code, size_t off, size_t len)
+{
+	struct dhcp_learn *l = arg;
+
+	if (code == 50 && len == 4)	/* requested IP address */
+		lease(l->g, l->b + off, l->mac);
+}
+
+/*
+ * The address a DHCP server hands out belongs to the client whose chaddr
+ * it carries, even when the seed never shows that client using it.
+ */
+static void
+learn_dhcp(struct gen *g, const uint8_t *b, size_t len)
+{
+	struct dhcp_learn l;
+
+	if (len < BOOTP_FIXED || b[1] != 1 || b[2] != 6)
+		return;
+	l.g = g;
+	l.b = b;
+	l.mac = tab_add(&g->tab, FAM_MAC, b + 28, 6);
+	g->tab.v[l.mac].sent_ip = 1;
+	g->tab.v[l.mac].is_src = 1;
+	lease(g, b + 12, l.mac);	/* ciaddr */
+	lease(g, b + 16, l.mac);	/* yiaddr */
+	dhcp_options(b, len, learn_dhcp_option, &l);
+}
+
 static void
 learn_frame(struct gen *g, const uint8_t *p, size_t len)
 {
@@ -447,6 +536,10 @@ learn_frame(struct gen *g, const uint8_t *p, size_t len)
 		if (get_be16(p, len, f.l4, &sport) == -1 ||
 		    get_be16(p, len, f.l4 + 2, &dport) == -1)
 			return;
+		if (f.proto == IPPROTO_UDP_ && !v6 &&
+		    (sport == 67 || sport == 68) &&
+		    (dport == 67 || dport == 68) && f.l4_end > f.l4 + 8)
+			learn_dhcp(g, p + f.l4 + 8, f.l4_end - f.l4 - 8);
 		if (f.proto == IPPROTO_TCP_ && has_bytes(len, f.l4, 14) &&
 		    (p[f.l4 + 13] & 0x02) != 0) {
 			/* SYN: the sender of a bare SYN is the client. */
@@ -490,7 +583,8 @@ classify(struct gen *g)
 
 	for (i = 0; i < g->tab.n; i++) {
 		e = &g->tab.v[i];
-		if (e->fam == FAM_MAC || e->special || !e->is_src)
+		if (e->fam == FAM_MAC || e->special ||
+		    (!e->is_src && !e->leased))
 			continue;
 		if (e->srv_votes <= e->cli_votes) {
 			e->cls = CLS_CLIENT;
@@ -517,6 +611,8 @@ classify(struct gen *g)
 			e->cls = CLS_CLIENT;
 			e->idx = g->nclients[FAM_MAC]++;
 		}
+		if (e->cls == CLS_CLIENT)
+			g->client_macs++;
 	}
 }
 
@@ -530,15 +626,17 @@ host_number(const struct gen *g, const struct addr *e)
 	return g->group * n + e->idx;
 }
 
+/*
+ * Adds len bytes to a one's-complement sum; odd says that p sits at an odd
+ * offset of the checksummed region, so its first byte is a low byte.
+ */
 static void
-csum_add(uint32_t *acc, const uint8_t *p, size_t len)
+csum_add(uint32_t *acc, const uint8_t *p, size_t len, int odd)
 {
 	size_t i;
 
-	for (i = 0; i + 1 < len; i += 2)
-		*acc += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		*acc += (uint32_t)p[len - 1] << 8;
+	for (i = 0; i < len; i++)
+		*acc += ((i + (size_t)odd) & 1) ? p[i] : (uint32_t)p[i] << 8;
 	while (*acc > 0xffff)
 		*acc = (*acc & 0xffff) + (*acc >> 16);
 }
@@ -549,9 +647,14 @@ replace(uint8_t *p, const uint8_t *new, size_t len, struct csum_delta *d)
 {
 	if (memcmp(p, new, len) == 0)
 		return;
+	int odd;
+
 	if (d != NULL) {
-		csum_add(&d->acc_old, p, len);
-		csum_add(&d->acc_new, new, len);
+		/* Fields before base (the pseudo-header) are 16-bit aligned
+		 * relative to it, so the parity works on both sides. */
+		odd = (int)((size_t)(p - d->base) & 1);
+		csum_add(&d->acc_old, p, len, odd);
+		csum_add(&d->acc_new, new, len, odd);
 	}
 	memcpy(p, new, len);
 }
@@ -647,27 +750,46 @@ ipv4_header_csum(uint8_t *ip, size_t hlen)
 	uint32_t acc = 0;
 
 	ip[10] = ip[11] = 0;
-	csum_add(&acc, ip, hlen);
+	csum_add(&acc, ip, hlen, 0);
 	put_be16(ip + 10, (uint16_t)(~acc & 0xffff));
+}
+
+struct dhcp_map {
+	struct gen	*g;
+	uint8_t		*b;
+	struct csum_delta *d;
+};
+
+static void
+map_dhcp_option(void *arg, uint8_t code, size_t off, size_t len)
+{
+	struct dhcp_map *m = arg;
+
+	if (code == 50 && len == 4)		/* requested IP address */
+		map_addr(m->g, FAM_V4, m->b + off, m->d);
+	else if (code == 61 && len == 7 && m->b[off] == 1)
+		map_addr(m->g, FAM_MAC, m->b + off + 1, m->d); /* client id */
 }
 
 /* RFC 2131 section 2: ciaddr at 12, yiaddr at 16, chaddr at 28. */
 static void
 map_dhcp(struct gen *g, uint8_t *bootp, size_t len, struct csum_delta *d)
 {
-	if (len < 44)
+	struct dhcp_map m = { g, bootp, d };
+
+	if (len < BOOTP_FIXED || bootp[1] != 1 || bootp[2] != 6)
 		return;
 	map_addr(g, FAM_V4, bootp + 12, d);
 	map_addr(g, FAM_V4, bootp + 16, d);
-	if (bootp[1] == 1 && bootp[2] == 6)
-		map_addr(g, FAM_MAC, bootp + 28, d);
+	map_addr(g, FAM_MAC, bootp + 28, d);
+	dhcp_options(bootp, len, map_dhcp_option, &m);
 }
 
 static void
 rewrite_frame(struct gen *g, uint8_t *p, size_t len)
 {
 	struct fields f;
-	struct csum_delta d = { 0, 0 };
+	struct csum_delta d = { NULL, 0, 0 };
 	uint16_t sport, dport;
 	size_t ck;
 	int v6, udp4;
@@ -686,6 +808,7 @@ rewrite_frame(struct gen *g, uint8_t *p, size_t len)
 		return;
 	}
 	v6 = f.ethertype == ETHERTYPE_IPV6;
+	d.base = p + (f.l4 != 0 ? f.l4 : f.l3);
 	map_addr(g, v6 ? FAM_V6 : FAM_V4, p + f.l3 + (v6 ? 8 : 12), &d);
 	map_addr(g, v6 ? FAM_V6 : FAM_V4, p + f.l3 + (v6 ? 24 : 16), &d);
 	if (!v6)
@@ -938,11 +1061,12 @@ main(int argc, char **argv)
 
 	/*
 	 * Enough groups that groups x clients per group >= hosts.  A host is
-	 * counted by its IPv4 address when the seed has any: IPv6 hosts often
-	 * use two addresses (link-local and global).
+	 * counted by its MAC address when the seed has client MACs (a host
+	 * may use several IPv4 and IPv6 addresses), else by its IPv4 address,
+	 * else by its IPv6 address.
 	 */
-	g.clients_per_group = g.nclients[FAM_V4] ? g.nclients[FAM_V4] :
-	    g.nclients[FAM_V6] ? g.nclients[FAM_V6] : g.nclients[FAM_MAC];
+	g.clients_per_group = g.client_macs ? g.client_macs :
+	    g.nclients[FAM_V4] ? g.nclients[FAM_V4] : g.nclients[FAM_V6];
 	if (g.clients_per_group == 0)
 		g.clients_per_group = 1;
 	g.groups = (uint32_t)((hosts + g.clients_per_group - 1) /
@@ -1002,12 +1126,12 @@ main(int argc, char **argv)
 
 	reps_used = next_r;
 	fprintf(stderr, "%s: %s: %" PRIu64 " packets, %" PRIu64 " bytes, "
-	    "%.1f s; seed %zu packets, %.1f s, clients v4 %u v6 %u mac-only "
-	    "%u; %u repetitions over %u host groups: %" PRIu64 " hosts\n",
+	    "%.1f s; seed %zu packets, %.1f s, client hosts %u (addresses v4 "
+	    "%u v6 %u); %u repetitions over %u host groups: %" PRIu64 " hosts\n",
 	    progname, out, written, bytes,
 	    (double)(reps_used ? (reps_used - 1) * stride + g.duration : 0) /
-	    1e6, g.npkts, (double)g.duration / 1e6, g.nclients[FAM_V4],
-	    g.nclients[FAM_V6], g.nclients[FAM_MAC], reps_used, g.groups,
+	    1e6, g.npkts, (double)g.duration / 1e6, g.clients_per_group,
+	    g.nclients[FAM_V4], g.nclients[FAM_V6], reps_used, g.groups,
 	    (uint64_t)(reps_used < g.groups ? reps_used : g.groups) *
 	    g.clients_per_group);
 	if (reps_used < g.groups)
