@@ -16,6 +16,7 @@ const char common_usage[] =
     "  -e, --eve FILE         append events as JSON lines to FILE ('-' is "
     "stdout)\n"
     "  -d, --db FILE          persist the inventory in this SQLite file\n"
+    "      --batch-seconds N  seconds between store batches (default 5)\n"
     "      --oui-dir DIR      IEEE registry CSV files (default "
     "/usr/share/ieee-data)\n"
     "      --flow-memcap SIZE memory for flows and streams (default 256M)\n"
@@ -52,6 +53,18 @@ common_opt(struct run_opts *o, int c, const char *arg, const char *cmd)
 			return -1;
 		}
 		return 0;
+	case OPT_BATCH_SECONDS: {
+		char *end;
+		double v = strtod(arg, &end);
+
+		if (end == arg || *end != '\0' || !(v >= 0.01 && v <= 3600)) {
+			fprintf(stderr, "ward %s: --batch-seconds is not a "
+			    "number from 0.01 to 3600: '%s'\n", cmd, arg);
+			return -1;
+		}
+		o->flush_usec = (uint64_t)(v * 1e6);
+		return 0;
+	}
 	case 'q':
 		o->quiet = true;
 		o->progress = false;

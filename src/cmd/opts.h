@@ -11,6 +11,7 @@ enum {
 	OPT_FLOW_MEMCAP,
 	OPT_NO_PROGRESS,
 	OPT_USER,
+	OPT_BATCH_SECONDS,
 };
 
 #define COMMON_SHORTOPTS "f:je:d:qvh"
@@ -24,6 +25,7 @@ enum {
 	{ "flow-memcap", required_argument, NULL, OPT_FLOW_MEMCAP }, \
 	{ "quiet", no_argument, NULL, 'q' },                    \
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },  \
+	{ "batch-seconds", required_argument, NULL, OPT_BATCH_SECONDS }, \
 	{ "verbose", no_argument, NULL, 'v' },                  \
 	{ "help", no_argument, NULL, 'h' }
 
