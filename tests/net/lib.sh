@@ -164,12 +164,7 @@ net_addr()
 	ip -n "$(net_ns "$1")" addr add "$2" dev eth0 || net_die "addr $2 on $1"
 }
 
-# net_mac NAME / net_ll6 NAME: the MAC and IPv6 link-local address of eth0.
-net_mac()
-{
-	ip -n "$(net_ns "$1")" -br link show eth0 | awk '{print $3}'
-}
-
+# net_ll6 NAME: the IPv6 link-local address of eth0 (EUI-64 from the MAC).
 net_ll6()
 {
 	ip -n "$(net_ns "$1")" -6 -o addr show dev eth0 scope link |

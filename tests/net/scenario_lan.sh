@@ -6,7 +6,8 @@
 # OUT.truth.json: what each host really is and did, for check_inventory.py.
 #
 #   infra-01         Dell       static 10.77.0.1: dnsmasq (DHCP + DNS)
-#   pacs-01          Dell       dhclient "MSFT 5.0"; HTTP server; nmbd
+#   pacs-01          Dell       dhclient "MSFT 5.0" with FQDN (option 81);
+#                               HTTP server; nmbd
 #   ct-scanner-01    GE HC      dhclient; OpenSSH server
 #   ws-radiology-02  HP         dhclient (dhcpcd-like id); mDNS responder;
 #                               ssh client
@@ -105,6 +106,18 @@ dhclient_request()
 	esac
 }
 
+# Further dhclient.conf lines: pacs-01 sends its FQDN in option 81, as
+# Windows does (RFC 4702), in the canonical wire encoding.
+dhclient_extra()
+{
+	case $1 in
+	pacs-01)
+		echo "send fqdn.fqdn \"pacs-01.$DOMAIN.\";"
+		echo 'send fqdn.encoded on;'
+		echo 'send fqdn.server-update on;' ;;
+	esac
+}
+
 # colon-separated form of a hex string, for dhclient.conf.
 hexcolon()
 {
@@ -161,6 +174,7 @@ start_dhclient()
 		echo "send vendor-class-identifier \"$vc\";"
 		echo "send dhcp-client-identifier $(hexcolon "$cid");"
 		echo "request $(dhclient_request "$name");"
+		dhclient_extra "$name"
 		echo 'timeout 20;'
 		echo 'initial-interval 1;'
 	} >"$d/dhclient.conf"
@@ -457,7 +471,8 @@ def tshark(filt, fields):
 # value), in frame order like the -T fields rows.
 DHCP_FILTER = "dhcp.option.dhcp == 1 || dhcp.option.dhcp == 3"
 fields = ["eth.src", "dhcp.option.dhcp", "dhcp.option.hostname",
-          "dhcp.option.vendor_class_id", "dhcp.option.request_list_item"]
+          "dhcp.option.vendor_class_id", "dhcp.option.request_list_item",
+          "dhcp.fqdn.name"]
 raw61 = []
 res = subprocess.run(["tshark", "-n", "-r", cap, "-Y", DHCP_FILTER,
                       "-T", "json", "-x", "--no-duplicate-keys",
@@ -478,9 +493,9 @@ if len(rows) != len(raw61):
     sys.exit("scenario_lan: tshark fields and json disagree on DHCP frames")
 for row, cid in zip(rows, raw61):
     row += [""] * (len(fields) - len(row))
-    src, mtype, hn, vc, prl = row
+    src, mtype, hn, vc, prl, fqdn = row
     entry = {"hostname": hn, "vendor_class": vc, "params": prl,
-             "client_id": cid}
+             "client_id": cid, "fqdn": fqdn}
     wire.setdefault(src.lower(), []).append(entry)
 
 # IPv6 link-local addresses that really sent something (router
@@ -520,9 +535,13 @@ with open(hosts_tsv) as f:
             h["dhcp"] = {"client": client, "hostname": m["hostname"],
                          "vendor_class": m["vendor_class"] or None,
                          "client_id": m["client_id"] or None,
-                         "params": m["params"], "messages": len(msgs)}
+                         "params": m["params"], "fqdn": m["fqdn"] or None,
+                         "messages": len(msgs)}
             h["hostname"] = name
             h["hostnames"].append({"name": name, "source": "dhcp"})
+            if m["fqdn"]:
+                h["hostnames"].append({"name": m["fqdn"],
+                                       "source": "dhcp-fqdn"})
         hosts.append(h)
 
 by = {h["name"]: h for h in hosts}
