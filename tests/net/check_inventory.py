@@ -2,8 +2,11 @@
 """check_inventory.py TRUTH.json WARD.json CAPTURE.pcapng
 
 Compares `ward analyze --json` output with the truth file written by
-tests/net/scenario_lan.sh, and ward's DHCP fingerprints with tshark's
-dissection of the same capture.  Prints one line per mismatch:
+tests/net/scenario_lan.sh (hosts, MACs, IPs, vendors, host names with their
+sources, DHCP fingerprints, services, peers), checks that the per-peer
+counters of two hosts agree (A's packets_out to B is B's packets_in from A),
+and compares ward's DHCP fingerprints with tshark's dissection of the same
+capture.  Prints one line per mismatch:
 
     MISMATCH <host> <field>: want <expected>, got <actual>
 
@@ -270,6 +273,33 @@ def main():
                 bad(me, f"peer {other_ip} ({what})", "packets", p)
             else:
                 ok(me, f"peer {other_ip} ({what})")
+
+    # --- peer counters agree on both ends ------------------------------
+    # What A sent to B's address is what B received from A's addresses:
+    # every frame between two hosts of the LAN is seen once, on the bridge.
+    ips_of = {h["mac"].lower(): h["ipv4"] + h["ipv6"] for h in truth["hosts"]}
+    mac_of = {ip: h["mac"].lower() for h in truth["hosts"]
+              for ip in h["ipv4"] + h["ipv6"]}
+    name_of = {h["mac"].lower(): h["name"] for h in truth["hosts"]}
+    for a in assets:
+        am = (a.get("mac") or "").lower()
+        if am not in ips_of:
+            continue
+        for p in a.get("peers", []):
+            bm = mac_of.get(p["ip"])
+            if bm is None or bm == am or bm not in by_mac:
+                continue
+            b = by_mac[bm][0]
+            back = [q for q in b.get("peers", []) if q["ip"] in ips_of[am]]
+            got = (sum(q.get("packets_in", 0) for q in back),
+                   sum(q.get("bytes_in", 0) for q in back))
+            want = (p.get("packets_out", 0), p.get("bytes_out", 0))
+            field = (f"peer {p['ip']} packets_out/bytes_out seen by "
+                     f"{name_of[bm]} as packets_in/bytes_in")
+            if got == want:
+                ok(name_of[am], field, str(want))
+            else:
+                bad(name_of[am], field, want, got)
 
     # --- DHCP: ward against tshark, independently of the truth ----------
     ts = tshark_dhcp(cap)
