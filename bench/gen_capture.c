@@ -20,8 +20,10 @@
  *    10.0.0.0 + (h / 254) * 256 + h % 254 + 1 (private stays private), an
  *    IPv6 interface identifier 0257:0000:<h> under the seed's prefix, and a
  *    locally administered MAC address 02:4<f>:<h> (f is the family of the
- *    address that owns the MAC in the seed).  ARP sender and target fields
- *    and the DHCP chaddr, ciaddr and yiaddr fields follow the same mapping.
+ *    address that owns the MAC in the seed).  ARP sender and target fields,
+ *    the DHCP chaddr, ciaddr, yiaddr, requested address and client
+ *    identifier, and neighbor discovery targets and link-layer options
+ *    follow the same mapping.
  *  - When the groups wrap around (r >= G), ephemeral ports (>= 32768) are
  *    shifted by the cycle number so that a host that comes back opens new
  *    connections instead of resuming old five-tuples.
@@ -785,6 +787,74 @@ map_dhcp(struct gen *g, uint8_t *bootp, size_t len, struct csum_delta *d)
 	dhcp_options(bootp, len, map_dhcp_option, &m);
 }
 
+/*
+ * Neighbor discovery (RFC 4861 section 4) names hosts inside the message:
+ * the target address of solicitations, advertisements and redirects, and
+ * link-layer addresses in options (type 1 source, 2 target; length in
+ * units of 8 bytes).  Rewrites them like the headers around them.
+ */
+static void
+map_nd(struct gen *g, uint8_t *icmp, size_t len, struct csum_delta *d)
+{
+	size_t off, olen;
+
+	switch (icmp[0]) {
+	case 133:			/* router solicitation */
+		off = 8;
+		break;
+	case 134:			/* router advertisement */
+		off = 16;
+		break;
+	case 135:			/* neighbor solicitation */
+	case 136:			/* neighbor advertisement */
+		if (!has_bytes(len, 8, 16))
+			return;
+		map_addr(g, FAM_V6, icmp + 8, d);
+		off = 24;
+		break;
+	case 137:			/* redirect */
+		if (!has_bytes(len, 8, 32))
+			return;
+		map_addr(g, FAM_V6, icmp + 8, d);
+		map_addr(g, FAM_V6, icmp + 24, d);
+		off = 40;
+		break;
+	default:
+		return;
+	}
+	while (has_bytes(len, off, 2) && icmp[off + 1] != 0) {
+		olen = (size_t)icmp[off + 1] * 8;
+		if (!has_bytes(len, off, olen))
+			return;
+		if ((icmp[off] == 1 || icmp[off] == 2) && olen == 8)
+			map_addr(g, FAM_MAC, icmp + off + 2, d);
+		off += olen;
+	}
+}
+
+/*
+ * A neighbor solicitation goes to the target's solicited-node multicast
+ * address, ff02::1:ff00:0/104 plus the target's low 24 bits (RFC 4291
+ * section 2.7.1), which must follow the target when it is rewritten.
+ */
+static void
+map_nd_frame(struct gen *g, uint8_t *p, const struct fields *f,
+    struct csum_delta *d)
+{
+	static const uint8_t snm[13] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0,
+	    0, 0, 0, 0x01, 0xff };
+	uint8_t *icmp = p + f->l4, *dst = p + f->l3 + 24, target[16];
+	size_t len = f->l4_end - f->l4;
+	int ns = len >= 24 && icmp[0] == 135;
+
+	if (ns)
+		memcpy(target, icmp + 8, 16);
+	map_nd(g, icmp, len, d);
+	if (ns && memcmp(dst, snm, 13) == 0 &&
+	    memcmp(dst + 13, target + 13, 3) == 0)
+		replace(dst + 13, icmp + 8 + 13, 3, d);
+}
+
 static void
 rewrite_frame(struct gen *g, uint8_t *p, size_t len)
 {
@@ -836,7 +906,8 @@ rewrite_frame(struct gen *g, uint8_t *p, size_t len)
 	if (f.proto != IPPROTO_ICMP6) {
 		map_port(g, p + f.l4, &d);
 		map_port(g, p + f.l4 + 2, &d);
-	}
+	} else if (f.l4_end > f.l4)
+		map_nd_frame(g, p, &f, &d);
 	if (f.proto == IPPROTO_UDP_ &&
 	    get_be16(p, len, f.l4, &sport) == 0 &&
 	    get_be16(p, len, f.l4 + 2, &dport) == 0 &&
