@@ -135,7 +135,9 @@ decode_ipv4(struct decoder *d, struct cursor *c, struct packet *p)
 	r = frag_add(d, &key, p->ts, off, more, hlen, c, &whole);
 	if (r != DECODE_OK)
 		return r;
+	/* Every byte of a reassembled datagram was captured. */
 	p->flags |= PKT_REASSEMBLED;
+	d->snapped = false;
 	d->l4len = cur_left(&whole);
 	return decode_transport(d, proto, &whole, p);
 }

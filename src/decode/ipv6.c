@@ -169,6 +169,7 @@ ipv6_walk(struct decoder *d, uint8_t nh, struct cursor *c, size_t decl,
 		if (r != DECODE_OK)
 			return r;
 		p->flags |= PKT_REASSEMBLED;
+		d->snapped = false;
 		reassembled = true;
 		*c = whole;
 		decl = cur_left(c);
