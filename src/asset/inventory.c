@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ward/addrmap.h"
 #include "ward/asset.h"
@@ -668,7 +669,7 @@ add_peer(struct asset *a, const struct ward_addr *peer, uint64_t pkts_out,
 	a->bytes_out += bytes_out;
 	a->bytes_in += bytes_in;
 	a->flags |= ASSET_DIRTY;
-	if (peer->family == 0 || (p = peer_get(a, peer)) == NULL)
+	if (peer == NULL || peer->family == 0 || (p = peer_get(a, peer)) == NULL)
 		return;
 	p->pkts_out += pkts_out;
 	p->pkts_in += pkts_in;
@@ -841,6 +842,22 @@ clean_name(const char *in, char *out, size_t len)
 	out[n] = '\0';
 }
 
+/*
+ * A PTR record names a host only under in-addr.arpa or ip6.arpa (RFC 1035,
+ * 3.5; RFC 3596, 2.5); DNS-SD PTR records (RFC 6763) name service
+ * instances, which are labels, not hosts.
+ */
+static bool
+is_reverse_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n > 0 && name[n - 1] == '.')
+		n--;
+	return (n >= 13 && strncasecmp(name + n - 13, ".in-addr.arpa", 13) ==
+	    0) || (n >= 9 && strncasecmp(name + n - 9, ".ip6.arpa", 9) == 0);
+}
+
 static void
 on_dns(struct inventory *inv, const struct observation *o,
     enum name_source source)
@@ -862,7 +879,8 @@ on_dns(struct inventory *inv, const struct observation *o,
 			(void)bind(inv, o->has_mac ? o->mac : NULL, addr,
 			    IPSRC_TRAFFIC, o->ts);
 		name_ip(inv, addr, buf, source, o->ts);
-	} else if (rrtype == 12 && target != NULL && o->ip.family != 0) {
+	} else if (rrtype == 12 && target != NULL && o->ip.family != 0 &&
+	    is_reverse_name(name)) {
 		clean_name(target, buf, sizeof(buf));
 		name_ip(inv, &o->ip,  buf, source == NAME_DNS ?
 		    NAME_DNS_PTR : source, o->ts);
@@ -876,7 +894,16 @@ on_nbns(struct inventory *inv, const struct observation *o)
 	const struct ward_addr *addr = field_addr(o, "addr");
 	uint64_t suffix = field_u64(o, "suffix", 0xff);
 
+	uint64_t opcode = field_u64(o, "opcode", 0);
+
 	if (name == NULL || field_u64(o, "group", 0))
+		return;
+	/*
+	 * A query asks for a name; only answers, registrations and refreshes
+	 * (RFC 1002, 4.2: opcodes 5, 8 and 9) claim one.
+	 */
+	if (!field_u64(o, "response", 0) && opcode != 5 && opcode != 8 &&
+	    opcode != 9)
 		return;
 	/* Workstation and file server names are the host's name. */
 	if (suffix != 0x00 && suffix != 0x20)
@@ -904,6 +931,18 @@ on_service(struct inventory *inv, const struct observation *o)
 		    (uint16_t)field_u64(o, "dst_port", 0), o->ts);
 }
 
+/* The asset a MAC or IP already denotes, without creating one. */
+static struct asset *
+known(struct inventory *inv, const uint8_t *mac, const struct ward_addr *ip)
+{
+	struct asset *a;
+
+	if (usable_mac(mac) && (a = inv_find_mac(inv, mac)) != NULL &&
+	    !a->router)
+		return a;
+	return usable_ip(ip) ? addrmap_get(&inv->by_ip, ip) : NULL;
+}
+
 static void
 on_flow(struct inventory *inv, const struct observation *o)
 {
@@ -914,15 +953,33 @@ on_flow(struct inventory *inv, const struct observation *o)
 	uint64_t bs = field_u64(o, "bytes_toserver", 0);
 	uint64_t bc = field_u64(o, "bytes_toclient", 0);
 	uint64_t start = field_u64(o, "start", o->ts);
+	const uint8_t *smac = field_mac(o, "src_mac");
+	const uint8_t *dmac = field_mac(o, "dst_mac");
 	struct asset *a, *b;
+	bool to_group;
 
 	if (sip == NULL || dip == NULL)
 		return;
-	if (ps > 0 && (a = bind(inv, field_mac(o, "src_mac"), sip,
-	    IPSRC_TRAFFIC, o->ts)) != NULL)
-		add_peer(a, dip, ps, pc, bs, bc, start, o->ts);
-	if (pc > 0 && (b = bind(inv, field_mac(o, "dst_mac"), dip,
-	    IPSRC_TRAFFIC, o->ts)) != NULL)
+	/* Broadcast and multicast destinations are audiences, not peers. */
+	to_group = addr_is_special(dip) || (dmac != NULL && mac_is_group(dmac));
+	/*
+	 * A side that sent is bound. A side that only received counts what
+	 * it got if it is a known device (a unicast answer to a broadcast,
+	 * an ICMP error); a silent address no one knows is not an asset.
+	 */
+	if (ps > 0)
+		a = bind(inv, smac, sip, IPSRC_TRAFFIC, o->ts);
+	else
+		a = known(inv, smac, sip);
+	if (a != NULL)
+		add_peer(a, to_group ? NULL : dip, ps, pc, bs, bc, start, o->ts);
+	if (to_group)
+		return;
+	if (pc > 0)
+		b = bind(inv, dmac, dip, IPSRC_TRAFFIC, o->ts);
+	else
+		b = known(inv, dmac, dip);
+	if (b != NULL)
 		add_peer(b, sip, pc, ps, bc, bs, start, o->ts);
 }
 

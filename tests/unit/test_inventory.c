@@ -249,6 +249,20 @@ test_public_peers_are_not_assets(void **state)
 	    "10.1.0.99", 0, 4 * SEC);
 	assert_null(inv_find_ip(fx->inv, &(struct ward_addr){ 4,
 	    { 10, 1, 0, 99 } }));
+	/* A known device that only received still counts what it got. */
+	a = inv_find_mac(fx->inv, mac("00:1b:21:00:00:02"));
+	flow(fx, "00:00:0c:99:99:99", "10.1.0.1", "00:1b:21:00:00:02",
+	    "10.1.0.30", 0, 5 * SEC);
+	assert_int_equal(a->npeers, 2);
+	assert_int_equal(a->pkts_in, 5 + 3);
+	assert_int_equal(a->bytes_in, 5000 + 300);
+	/* Broadcast and multicast audiences are not peers. */
+	flow(fx, "00:1b:21:00:00:02", "10.1.0.30", "ff:ff:ff:ff:ff:ff",
+	    "10.1.0.255", 0, 6 * SEC);
+	flow(fx, "00:1b:21:00:00:02", "10.1.0.30", "01:00:5e:00:00:fb",
+	    "224.0.0.251", 0, 6 * SEC);
+	assert_int_equal(a->npeers, 2);
+	assert_int_equal(a->pkts_out, 3 + 3 + 3 + 3);
 }
 
 static void
@@ -274,9 +288,20 @@ test_names_from_dns_before_and_after(void **state)
 
 	/* mDNS names the sender; NBNS names win over DNS but not DHCP. */
 	arp(fx, "00:1b:21:00:00:06", "10.1.0.6", 3 * SEC);
+	/* Asking for a name is not claiming it. */
+	obs_init(&o, OBS_NBNS, 4 * SEC);
+	obs_subject(&o, mac("00:1b:21:00:00:06"), &pc);
+	obs_cstr(&o, "name", "PACS-01");
+	obs_u64(&o, "suffix", 0x20);
+	obs_u64(&o, "opcode", 0);
+	obs_bool(&o, "response", false);
+	obs_emit(fx->bus, &o);
+	assert_int_equal(inv_find_ip(fx->inv, &pc)->nnames, 0);
 	obs_init(&o, OBS_NBNS, 4 * SEC);
 	obs_cstr(&o, "name", "NURSE-WS-3");
 	obs_u64(&o, "suffix", 0);
+	obs_u64(&o, "opcode", 0);
+	obs_bool(&o, "response", true);
 	obs_addr(&o, "addr", &pc);
 	obs_emit(fx->bus, &o);
 	obs_init(&o, OBS_DNS, 5 * SEC);
@@ -295,7 +320,16 @@ test_names_from_dns_before_and_after(void **state)
 	obs_emit(fx->bus, &o);
 	assert_string_equal(asset_hostname(a), "ws3.local");
 	/* Group names and service names are not host names. */
+	/* DNS-SD PTR targets are service instances, not host names. */
+	obs_init(&o, OBS_MDNS, 6 * SEC);
+	obs_subject(&o, mac("00:1b:21:00:00:06"), &pc);
+	obs_cstr(&o, "name", "_workstation._tcp.local.");
+	obs_u64(&o, "rrtype", 12);
+	obs_cstr(&o, "target", "ws3 [00:1b:21:00:00:06]._workstation._tcp.local.");
+	obs_emit(fx->bus, &o);
+	assert_int_equal(a->nnames, 3);
 	obs_init(&o, OBS_NBNS, 7 * SEC);
+	obs_bool(&o, "response", true);
 	obs_cstr(&o, "name", "WORKGROUP");
 	obs_u64(&o, "suffix", 0);
 	obs_bool(&o, "group", true);
