@@ -142,10 +142,12 @@ struct nbns_hdr {
 /* Starts an observation about name n with the header's fields. */
 static void
 nbns_obs(struct proto_ctx *ctx, struct observation *o,
-    const struct nbns_hdr *h, const struct nb_name *n, uint16_t type)
+    const struct nbns_hdr *h, const struct nb_name *n, uint16_t type,
+    bool question)
 {
 	proto_obs_init(ctx, o, OBS_NBNS);
-	(void)obs_str(o, "name", n->name, n->len);
+	/* A question's name is asked for, not held: it is not "name". */
+	(void)obs_str(o, question ? "query" : "name", n->name, n->len);
 	(void)obs_u64(o, "suffix", n->suffix);
 	(void)obs_u64(o, "opcode", h->opcode);
 	(void)obs_bool(o, "response", h->response);
@@ -188,7 +190,7 @@ nbns_question(struct proto_ctx *ctx, const struct cursor *msg, size_t *off,
 	*off += 4;
 	if (!emit || ctx->bus == NULL)
 		return 0;
-	nbns_obs(ctx, &o, h, &n, qtype);
+	nbns_obs(ctx, &o, h, &n, qtype, true);
 	proto_subject_sender(ctx, &o);
 	obs_emit(ctx->bus, &o);
 	return 0;
@@ -213,7 +215,7 @@ nbns_nb_rdata(struct proto_ctx *ctx, struct cursor rd,
 		if (cur_be16(&rd, &flags) == -1 || cur_bytes(&rd, b, 4) == -1)
 			return;
 		addr_v4(&a, b);
-		nbns_obs(ctx, &o, h, n, type);
+		nbns_obs(ctx, &o, h, n, type, false);
 		nb_subject_addr(ctx, &o, &a);
 		(void)obs_bool(&o, "group", (flags & 0x8000) != 0);
 		(void)obs_addr(&o, "addr", &a);
@@ -251,7 +253,7 @@ nbns_nbstat_rdata(struct proto_ctx *ctx, struct cursor rd,
 			return;
 		nb_trim(&n, raw);
 		n.scope[0] = '\0';
-		nbns_obs(ctx, &o, h, &n, type);
+		nbns_obs(ctx, &o, h, &n, type, false);
 		proto_subject_sender(ctx, &o);
 		(void)obs_bool(&o, "group", (flags & 0x8000) != 0);
 		if (has_unit)
@@ -416,6 +418,8 @@ nbdgm_announce(struct proto_ctx *ctx, struct cursor data,
 	proto_obs_init(ctx, &o, OBS_NBNS);
 	nb_subject_addr(ctx, &o, src);
 	(void)obs_str(&o, "name", host.name, host.len);
+	/* The browse list holds server (<20>) names. */
+	(void)obs_u64(&o, "suffix", 0x20);
 	(void)obs_bool(&o, "announce", true);
 	(void)obs_u64(&o, "os_major", osmaj);
 	(void)obs_u64(&o, "os_minor", osmin);

@@ -52,7 +52,9 @@ test_query(void **state)
 
 	assert_int_equal(fx.col->n, 1);
 	o = nth(&fx, OBS_NBNS, 0);
-	assert_str(o, "name", "WS-042");
+	/* The name asked for is not the sender's: "query", not "name". */
+	assert_str(o, "query", "WS-042");
+	assert_null(obs_get(o, "name"));
 	assert_int_equal(get_u64(o, "suffix"), 0x20);
 	assert_int_equal(get_u64(o, "opcode"), 0);
 	assert_false(get_bool(o, "response"));
@@ -341,6 +343,7 @@ test_host_announcement(void **state)
 	assert_int_equal(fx.col->n, 1);
 	o = nth(&fx, OBS_NBNS, 0);
 	assert_str(o, "name", "WS-042");
+	assert_int_equal(get_u64(o, "suffix"), 0x20);
 	assert_true(get_bool(o, "announce"));
 	assert_int_equal(get_u64(o, "os_major"), 10);
 	assert_int_equal(get_u64(o, "os_minor"), 0);
