@@ -341,8 +341,8 @@ dhcp_server_fields(struct proto_ctx *ctx, struct observation *o)
 		return;
 	if (pkt->flags & PKT_IP)
 		(void)obs_addr(o, "server_ip", &pkt->src);
-	if (pkt->flags & PKT_HAS_MAC)
-		(void)obs_mac(o, "server_mac", pkt->src_mac);
+	if (proto_sender_mac(ctx) != NULL)
+		(void)obs_mac(o, "server_mac", proto_sender_mac(ctx));
 }
 
 static void

@@ -269,21 +269,6 @@ dns_strings(struct cursor rd, char *out, size_t outlen)
 	return 0;
 }
 
-/* The subject of a record about address a: a, and the sender's MAC if a is
- * the sender's own address. */
-static void
-subject_addr(struct proto_ctx *ctx, struct observation *o,
-    const struct ward_addr *a)
-{
-	const struct packet *pkt = ctx->pkt;
-	const uint8_t *mac = NULL;
-
-	if (pkt != NULL && (pkt->flags & PKT_HAS_MAC) &&
-	    (pkt->flags & PKT_IP) && addr_eq(a, &pkt->src))
-		mac = pkt->src_mac;
-	obs_subject(o, mac, a);
-}
-
 struct dns_hdr {
 	uint16_t	 id;
 	uint16_t	 flags;
@@ -461,9 +446,9 @@ dns_record(struct proto_ctx *ctx, const struct dns_flavor *fl,
 
 	proto_obs_init(ctx, &o, fl->kind);
 	if (has_addr)
-		subject_addr(ctx, &o, &a);
+		proto_subject_addr(ctx, &o, &a);
 	else if (type == T_PTR && dns_reverse_addr(wire, wirelen, &rev) == 0)
-		subject_addr(ctx, &o, &rev);
+		proto_subject_addr(ctx, &o, &rev);
 	else
 		proto_subject_sender(ctx, &o);
 	(void)obs_cstr(&o, "name", text);

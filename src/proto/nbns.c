@@ -117,19 +117,6 @@ nb_name_read(const struct cursor *msg, size_t *off, struct nb_name *n)
 	return DNS_NAME_OK;
 }
 
-static void
-nb_subject_addr(struct proto_ctx *ctx, struct observation *o,
-    const struct ward_addr *a)
-{
-	const struct packet *pkt = ctx->pkt;
-	const uint8_t *mac = NULL;
-
-	if (pkt != NULL && (pkt->flags & PKT_HAS_MAC) &&
-	    (pkt->flags & PKT_IP) && addr_eq(a, &pkt->src))
-		mac = pkt->src_mac;
-	obs_subject(o, mac, a);
-}
-
 struct nbns_hdr {
 	uint16_t	 id;
 	uint16_t	 flags;
@@ -216,7 +203,7 @@ nbns_nb_rdata(struct proto_ctx *ctx, struct cursor rd,
 			return;
 		addr_v4(&a, b);
 		nbns_obs(ctx, &o, h, n, type, false);
-		nb_subject_addr(ctx, &o, &a);
+		proto_subject_addr(ctx, &o, &a);
 		(void)obs_bool(&o, "group", (flags & 0x8000) != 0);
 		(void)obs_addr(&o, "addr", &a);
 		obs_emit(ctx->bus, &o);
@@ -416,7 +403,7 @@ nbdgm_announce(struct proto_ctx *ctx, struct cursor data,
 		return;
 
 	proto_obs_init(ctx, &o, OBS_NBNS);
-	nb_subject_addr(ctx, &o, src);
+	proto_subject_addr(ctx, &o, src);
 	(void)obs_str(&o, "name", host.name, host.len);
 	/* The browse list holds server (<20>) names. */
 	(void)obs_u64(&o, "suffix", 0x20);

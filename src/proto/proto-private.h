@@ -24,6 +24,19 @@ void proto_obs_init(const struct proto_ctx *, struct observation *,
     enum obs_kind);
 
 /*
+ * The sender's MAC address, or NULL when the capture has none (raw IP) or
+ * the packet is not IP. Cooked captures know the sender's MAC only.
+ */
+const uint8_t *proto_sender_mac(const struct proto_ctx *);
+
+/*
+ * Sets the subject of o to address a, with the sender's MAC when a is the
+ * sender's own address (a responder naming itself).
+ */
+void proto_subject_addr(const struct proto_ctx *, struct observation *o,
+    const struct ward_addr *a);
+
+/*
  * Domain names (RFC 1035 section 4.1.4), shared by DNS and NBNS. Reads the
  * name that starts at offset *off of msg (the whole message, so that
  * compression pointers can be followed) into wire, as uncompressed labels

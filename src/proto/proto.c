@@ -36,6 +36,16 @@ proto_obs_init(const struct proto_ctx *ctx, struct observation *o,
 		o->vlan = ctx->pkt->vlans[ctx->pkt->nvlans - 1];
 }
 
+const uint8_t *
+proto_sender_mac(const struct proto_ctx *ctx)
+{
+	const struct packet *pkt = ctx->pkt;
+
+	if (pkt == NULL || (pkt->flags & (PKT_HAS_MAC | PKT_SRC_MAC)) == 0)
+		return NULL;
+	return pkt->src_mac;
+}
+
 void
 proto_subject_sender(struct proto_ctx *ctx, struct observation *o)
 {
@@ -43,8 +53,20 @@ proto_subject_sender(struct proto_ctx *ctx, struct observation *o)
 
 	if (pkt == NULL)
 		return;
-	obs_subject(o, (pkt->flags & PKT_HAS_MAC) ? pkt->src_mac : NULL,
+	obs_subject(o, proto_sender_mac(ctx),
 	    (pkt->flags & PKT_IP) ? &pkt->src : NULL);
+}
+
+void
+proto_subject_addr(const struct proto_ctx *ctx, struct observation *o,
+    const struct ward_addr *a)
+{
+	const struct packet *pkt = ctx->pkt;
+	const uint8_t *mac = NULL;
+
+	if (pkt != NULL && (pkt->flags & PKT_IP) && addr_eq(a, &pkt->src))
+		mac = proto_sender_mac(ctx);
+	obs_subject(o, mac, a);
 }
 
 void

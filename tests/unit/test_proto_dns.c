@@ -274,6 +274,8 @@ test_llmnr(void **state)
 
 	(void)state;
 	fixture_init(&fx, "10.1.2.3", "10.1.2.50", 5355, 51000, IPPROTO_UDP_);
+	/* A cooked (SLL) capture knows only the sender's MAC. */
+	fx.pkt.flags = PKT_SRC_MAC | PKT_IP | PKT_L4;
 	dns_header(&m, 0xbeef, 0x8000, 1, 1, 0, 0);
 	putlabels(&m, "WS-042", 1);
 	put16(&m, 1);
