@@ -78,6 +78,7 @@ struct flow {
 	struct flow		*prev;
 	struct flow		*next;
 	uint32_t		 hash;
+	uint8_t			 lru_class;
 };
 
 struct flow_config {

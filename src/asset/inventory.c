@@ -306,8 +306,8 @@ add_ip(struct inventory *inv, struct asset *a, const struct ward_addr *ip,
 		memset(e, 0, sizeof(*e));
 		e->addr = *ip;
 		e->first = ts;
-		changed(inv, a, ASSET_NEW_IP, addr_fmt(ip, buf, sizeof(buf)),
-		    ts);
+		changed(inv, a, ASSET_NEW_IP, inv->change != NULL ?
+		    addr_fmt(ip, buf, sizeof(buf)) : NULL, ts);
 	}
 	e->sources |= src;
 	if (ts > e->last)

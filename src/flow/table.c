@@ -91,27 +91,54 @@ flow_table_new(const struct flow_config *cfg, flow_end_fn end, void *arg)
 static void
 lru_unlink(struct flow_table *t, struct flow *f)
 {
+	int c = f->lru_class;
+
 	if (f->prev != NULL)
 		f->prev->next = f->next;
 	else
-		t->head = f->next;
+		t->lru[c].head = f->next;
 	if (f->next != NULL)
 		f->next->prev = f->prev;
 	else
-		t->tail = f->prev;
+		t->lru[c].tail = f->prev;
 	f->prev = f->next = NULL;
 }
 
+static int
+lru_class_of(const struct flow *f)
+{
+	if (f->state == TCPS_CLOSED || f->state == TCPS_RESET)
+		return LRU_CLOSED;
+	return f->proto == IPPROTO_TCP_ ? LRU_TCP : LRU_OTHER;
+}
+
+/* Appends f, as the most recently active, to the list of its class. */
 static void
 lru_append(struct flow_table *t, struct flow *f)
 {
-	f->prev = t->tail;
+	int c = lru_class_of(f);
+
+	f->lru_class = (uint8_t)c;
+	f->prev = t->lru[c].tail;
 	f->next = NULL;
-	if (t->tail != NULL)
-		t->tail->next = f;
+	if (t->lru[c].tail != NULL)
+		t->lru[c].tail->next = f;
 	else
-		t->head = f;
-	t->tail = f;
+		t->lru[c].head = f;
+	t->lru[c].tail = f;
+}
+
+/* The least recently active flow of all, or NULL. */
+static struct flow *
+lru_oldest(const struct flow_table *t)
+{
+	struct flow *best = NULL;
+
+	for (int c = 0; c < FLOW_LRU_CLASSES; c++)
+		if (t->lru[c].head != NULL &&
+		    (best == NULL || t->lru[c].head->last < best->last))
+			best = t->lru[c].head;
+	return best;
 }
 
 static void
@@ -143,8 +170,10 @@ flow_destroy(struct flow_table *t, struct flow *f, enum flow_end why)
 void
 flow_table_flush(struct flow_table *t)
 {
-	while (t->head != NULL)
-		flow_destroy(t, t->head, FLOW_END_FLUSH);
+	struct flow *f;
+
+	while ((f = lru_oldest(t)) != NULL)
+		flow_destroy(t, f, FLOW_END_FLUSH);
 }
 
 void
@@ -180,35 +209,21 @@ flow_table_stats(const struct flow_table *t)
 	return &t->stats;
 }
 
-static uint64_t
-idle_timeout(const struct flow_table *t, const struct flow *f)
-{
-	if (f->state == TCPS_CLOSED || f->state == TCPS_RESET)
-		return t->cfg.closed_timeout;
-	if (f->proto == IPPROTO_TCP_)
-		return t->cfg.tcp_idle_timeout;
-	return t->cfg.udp_idle_timeout;
-}
-
 void
 flow_table_expire(struct flow_table *t, uint64_t now)
 {
-	uint64_t shortest = t->cfg.closed_timeout;
-	struct flow *f, *next;
+	const uint64_t timeout[FLOW_LRU_CLASSES] = {
+		[LRU_TCP] = t->cfg.tcp_idle_timeout,
+		[LRU_OTHER] = t->cfg.udp_idle_timeout,
+		[LRU_CLOSED] = t->cfg.closed_timeout,
+	};
+	struct flow *f;
 
-	if (t->cfg.udp_idle_timeout < shortest)
-		shortest = t->cfg.udp_idle_timeout;
-	if (t->cfg.tcp_idle_timeout < shortest)
-		shortest = t->cfg.tcp_idle_timeout;
-	for (f = t->head; f != NULL; f = next) {
-		next = f->next;
-		if (now < f->last || now - f->last < shortest)
-			break;
-		if (now - f->last >= idle_timeout(t, f))
-			flow_destroy(t, f,
-			    f->state == TCPS_CLOSED || f->state == TCPS_RESET ?
-			    FLOW_END_CLOSED : FLOW_END_IDLE);
-	}
+	for (int c = 0; c < FLOW_LRU_CLASSES; c++)
+		while ((f = t->lru[c].head) != NULL && now >= f->last &&
+		    now - f->last >= timeout[c])
+			flow_destroy(t, f, c == LRU_CLOSED ? FLOW_END_CLOSED :
+			    FLOW_END_IDLE);
 }
 
 /*
@@ -280,11 +295,13 @@ flow_create(struct flow_table *t, const struct packet *p, uint32_t h,
 	int s = sender_is_responder(p) ? 1 : 0;
 
 	while (flow_mem_take(t, sizeof(*f)) == -1) {
-		if (t->head == NULL) {
+		struct flow *old = lru_oldest(t);
+
+		if (old == NULL) {
 			t->stats.dropped++;
 			return NULL;
 		}
-		flow_destroy(t, t->head, FLOW_END_EVICTED);
+		flow_destroy(t, old, FLOW_END_EVICTED);
 	}
 	if ((f = calloc(1, sizeof(*f))) == NULL) {
 		flow_mem_give(t, sizeof(*f));
@@ -303,7 +320,6 @@ flow_create(struct flow_table *t, const struct packet *p, uint32_t h,
 	f->hash = h;
 	f->hnext = t->buckets[h & (t->nbuckets - 1)];
 	t->buckets[h & (t->nbuckets - 1)] = f;
-	lru_append(t, f);
 	t->stats.created++;
 	t->stats.active++;
 	if (t->stats.active > t->stats.active_peak)
@@ -388,7 +404,6 @@ flow_track(struct flow_table *t, const struct packet *p, int *dir,
 			f->record_start = p->ts;
 		}
 		lru_unlink(t, f);
-		lru_append(t, f);
 	}
 	s = &f->side[d];
 	if (p->flags & PKT_HAS_MAC) {
@@ -411,6 +426,8 @@ flow_track(struct flow_table *t, const struct packet *p, int *dir,
 		s->tcp_flags |= p->tcp_flags;
 		tcp_update(f, d, p->tcp_flags);
 	}
+	/* Back on its class's list, as the most recently active. */
+	lru_append(t, f);
 	*dir = d;
 	return f;
 }

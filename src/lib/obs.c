@@ -186,6 +186,10 @@ obs_hex(struct observation *o, const char *key, const void *v, size_t n)
 const struct obs_field *
 obs_get(const struct observation *o, const char *key)
 {
+	/* Keys are string literals, which the linker merges: try pointers. */
+	for (size_t i = 0; i < o->nfields; i++)
+		if (o->f[i].key == key)
+			return &o->f[i];
 	for (size_t i = 0; i < o->nfields; i++)
 		if (strcmp(o->f[i].key, key) == 0)
 			return &o->f[i];
@@ -209,14 +213,25 @@ obs_list_fmt(const struct obs_field *f, char *buf, size_t len)
 
 	if (len == 0)
 		return buf;
-	buf[0] = '\0';
 	for (size_t i = 0; i < f->v.list.n; i++) {
-		int n = snprintf(buf + off, len - off, "%s%u", i ? "," : "",
-		    f->v.list.v[i]);
-		if (n < 0 || (size_t)n >= len - off)
+		char num[4];
+		unsigned v = f->v.list.v[i];
+		size_t n = 0, need;
+
+		/* Digits by hand: this runs for every DHCP message. */
+		do {
+			num[n++] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v != 0);
+		need = n + (i > 0);
+		if (off + need >= len)
 			break;
-		off += (size_t)n;
+		if (i > 0)
+			buf[off++] = ',';
+		while (n > 0)
+			buf[off++] = num[--n];
 	}
+	buf[off] = '\0';
 	return buf;
 }
 
