@@ -164,9 +164,8 @@ loopback_known(uint32_t family)
 enum decode_result
 decode_null(struct decoder *d, struct cursor *c, struct packet *p)
 {
-	uint32_t le;
 	struct cursor save = *c;
-	uint32_t be;
+	uint32_t le, be;
 
 	/*
 	 * LINKTYPE_NULL stores the family in the byte order of the host that
