@@ -137,6 +137,11 @@ struct asset {
 	size_t			 peer_index_cap;
 };
 
+/*
+ * Frees everything an asset owns (its lists and their strings), not the
+ * struct itself and not the vendor string, which is borrowed.
+ */
+void asset_clear(struct asset *);
 /* The asset's key as text: its MAC, or its IP. buf holds ADDR_STRLEN. */
 const char *asset_key(const struct asset *, char *buf, size_t len);
 /* The preferred hostname (DHCP, then mDNS, NBNS, DNS), or NULL. */

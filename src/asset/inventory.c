@@ -129,8 +129,8 @@ pending_free(struct pending *p)
 	free(p);
 }
 
-static void
-asset_free(struct asset *a)
+void
+asset_clear(struct asset *a)
 {
 	for (size_t i = 0; i < a->nnames; i++)
 		free(a->names[i].name);
@@ -146,6 +146,12 @@ asset_free(struct asset *a)
 	free(a->services);
 	free(a->peers);
 	free(a->peer_index);
+}
+
+static void
+asset_free(struct asset *a)
+{
+	asset_clear(a);
 	free(a);
 }
 

@@ -1013,19 +1013,7 @@ out:
 static void
 loaded_free(struct asset *a, char *vendor)
 {
-	for (size_t i = 0; i < a->nnames; i++)
-		free(a->names[i].name);
-	for (size_t i = 0; i < a->ndhcp; i++) {
-		free(a->dhcp[i].params);
-		free(a->dhcp[i].vendor_class);
-		free(a->dhcp[i].hostname);
-		free(a->dhcp[i].client_id);
-	}
-	free(a->ips);
-	free(a->names);
-	free(a->dhcp);
-	free(a->services);
-	free(a->peers);
+	asset_clear(a);
 	free(vendor);
 }
 
