@@ -4,6 +4,6 @@
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/deps.sh
-[ -f build/build.ninja ] || meson setup build --buildtype=release >/dev/null
+[ -f build/build.ninja ] || meson setup build --buildtype=release -Db_lto=true >/dev/null
 ninja -C build >/dev/null
 exec ./build/src/ward analyze samples/hospital-lan.pcapng "$@"

@@ -16,7 +16,7 @@ echo "== lint"
 ./scripts/lint.sh
 
 echo "== release build and tests"
-[ -f build/build.ninja ] || meson setup build --buildtype=release >/dev/null
+[ -f build/build.ninja ] || meson setup build --buildtype=release -Db_lto=true >/dev/null
 ninja -C build
 meson test -C build --print-errorlogs
 

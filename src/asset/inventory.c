@@ -296,18 +296,20 @@ apply_pending(struct inventory *inv, struct asset *a,
  * Adds (or refreshes) ip on a, and makes a its owner when the binding is
  * at least as strong as the current owner's.
  */
-static void
+static bool
 add_ip(struct inventory *inv, struct asset *a, const struct ward_addr *ip,
     uint32_t src, uint64_t ts)
 {
 	struct asset_ip *e = find_ip(a, ip);
 	struct asset *owner;
 	char buf[ADDR_STRLEN];
+	bool added = false;
 
 	if (e == NULL) {
 		if (grow((void **)&a->ips, a->nips, &a->ips_cap, sizeof(*a->ips),
 		    ASSET_MAX_IPS) == -1)
-			return;
+			return false;
+		added = true;
 		e = &a->ips[a->nips++];
 		memset(e, 0, sizeof(*e));
 		e->addr = *ip;
@@ -323,17 +325,18 @@ add_ip(struct inventory *inv, struct asset *a, const struct ward_addr *ip,
 
 	owner = addrmap_get(&inv->by_ip, ip);
 	if (owner == a)
-		return;
+		return added;
 	if (owner != NULL && src == IPSRC_TRAFFIC) {
 		const struct asset_ip *oe = find_ip(owner, ip);
 
 		/* Plain traffic never takes an IP that ARP/DHCP gave away. */
 		if (oe != NULL && (oe->sources & ~IPSRC_TRAFFIC))
-			return;
+			return added;
 	}
 	if (addrmap_put(&inv->by_ip, ip, a) == -1)
-		return;
+		return added;
 	apply_pending(inv, a, ip);
+	return added;
 }
 
 static void
@@ -357,7 +360,7 @@ asset_by_ip(struct inventory *inv, const struct ward_addr *ip, uint64_t ts)
 		return NULL;
 	a->key_ip = *ip;
 	changed(inv, a, ASSET_NEW, NULL, ts);
-	add_ip(inv, a, ip, IPSRC_TRAFFIC | IPSRC_KEY, ts);
+	(void)add_ip(inv, a, ip, IPSRC_TRAFFIC | IPSRC_KEY, ts);
 	return a;
 }
 
@@ -444,8 +447,8 @@ bind(struct inventory *inv, const uint8_t *mac, const struct ward_addr *ip,
 		/* The device seen behind a router is here on the link. */
 		absorb(inv, a, owner);
 	}
-	add_ip(inv, a, ip, src, ts);
-	if (src == IPSRC_TRAFFIC && ip->family == 4 && !a->router &&
+	if (add_ip(inv, a, ip, src, ts) && src == IPSRC_TRAFFIC &&
+	    ip->family == 4 && !a->router &&
 	    traffic_only_v4(a) > ASSET_ROUTER_IPS)
 		become_router(inv, a, ts);
 	return a;
@@ -708,8 +711,10 @@ absorb(struct inventory *inv, struct asset *dst, struct asset *src)
 
 		if (addrmap_get(&inv->by_ip, &e->addr) == src)
 			(void)addrmap_del(&inv->by_ip, &e->addr);
-		add_ip(inv, dst, &e->addr, e->sources & ~IPSRC_KEY, e->first);
-		add_ip(inv, dst, &e->addr, e->sources & ~IPSRC_KEY, e->last);
+		(void)add_ip(inv, dst, &e->addr, e->sources & ~IPSRC_KEY,
+		    e->first);
+		(void)add_ip(inv, dst, &e->addr, e->sources & ~IPSRC_KEY,
+		    e->last);
 	}
 	for (size_t i = 0; i < src->nnames; i++)
 		add_name(inv, dst, src->names[i].name, src->names[i].source,

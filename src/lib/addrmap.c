@@ -20,14 +20,18 @@ addrmap_mac_key(const uint8_t mac[6])
 static uint32_t
 key_hash(const struct ward_addr *k)
 {
-	uint32_t h = 2166136261u ^ k->family;
+	uint64_t lo, hi, h;
 
-	for (size_t i = 0; i < sizeof(k->b); i++) {
-		h ^= k->b[i];
-		h *= 16777619u;
-	}
-	h ^= h >> 15;
-	return h;
+	/* Two 64-bit loads and a multiply-xorshift mix (splitmix64). */
+	memcpy(&lo, k->b, 8);
+	memcpy(&hi, k->b + 8, 8);
+	h = lo ^ (hi * 0x9e3779b97f4a7c15ULL) ^ k->family;
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return (uint32_t)h;
 }
 
 void

@@ -87,6 +87,12 @@ obs_str(struct observation *o, const char *key, const void *s, size_t len)
 	if (o->nfields >= OBS_MAX_FIELDS ||
 	    (out = scratch_alloc(o, need)) == NULL)
 		return -1;
+	if (need == len + 1) {
+		/* Nothing to escape, the common case. */
+		memcpy(out, in, len);
+		j = len;
+		goto done;
+	}
 	for (i = 0, j = 0; i < len; i++) {
 		if (in[i] >= 0x20 && in[i] < 0x7f && in[i] != '\\') {
 			out[j++] = (char)in[i];
@@ -97,6 +103,7 @@ obs_str(struct observation *o, const char *key, const void *s, size_t len)
 			out[j++] = hex[in[i] & 15];
 		}
 	}
+done:
 	out[j] = '\0';
 	f = add_field(o, key, OV_STR);
 	f->v.str.s = out;
@@ -186,13 +193,16 @@ obs_hex(struct observation *o, const char *key, const void *v, size_t n)
 const struct obs_field *
 obs_get(const struct observation *o, const char *key)
 {
-	/* Keys are string literals, which the linker merges: try pointers. */
-	for (size_t i = 0; i < o->nfields; i++)
-		if (o->f[i].key == key)
+	/*
+	 * Keys are string literals, which the linker merges, so the pointer
+	 * test usually decides; the first byte spares most string compares.
+	 */
+	for (size_t i = 0; i < o->nfields; i++) {
+		const char *k = o->f[i].key;
+
+		if (k == key || (k[0] == key[0] && strcmp(k, key) == 0))
 			return &o->f[i];
-	for (size_t i = 0; i < o->nfields; i++)
-		if (strcmp(o->f[i].key, key) == 0)
-			return &o->f[i];
+	}
 	return NULL;
 }
 
