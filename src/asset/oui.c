@@ -167,8 +167,8 @@ join_quoted_lines(char **line, size_t *cap, FILE *fp, unsigned long *lineno)
 		size_t quotes = 0, len = strlen(*line), mlen;
 		char *p;
 
-		for (p = *line; *p != '\0'; p++)
-			quotes += *p == '"';
+		for (p = strchr(*line, '"'); p != NULL; p = strchr(p + 1, '"'))
+			quotes++;
 		if (quotes % 2 == 0)
 			break;
 		if (getline(&more, &morecap, fp) == -1 || len > 65536) {

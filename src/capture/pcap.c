@@ -37,12 +37,16 @@ struct cap_input {
 	int		 linktype;	/* -1 until opened */
 	uint64_t	 size;		/* bytes, from stat */
 	uint64_t	 done_bytes;	/* once closed */
-	bool		 have;		/* buf holds the next packet */
+	bool		 have;		/* data holds the next packet */
 	uint64_t	 ts;
 	uint32_t	 caplen;
 	uint32_t	 wirelen;
-	uint8_t		*buf;
-	size_t		 bufsz;
+	/*
+	 * The next packet, in libpcap's own buffer: it stays valid until
+	 * this input is read again, which happens only after the packet was
+	 * delivered and the caller asked for the next one.
+	 */
+	const uint8_t	*data;
 	uint64_t	 nread;		/* packets read from the file */
 	uint64_t	 ndelivered;
 	char		 err[CAP_ERRLEN];
@@ -101,7 +105,6 @@ input_fill(struct capture *c, struct cap_input *in)
 	struct pcap_pkthdr *h;
 	const u_char *d;
 	const char *msg;
-	uint8_t *nb;
 	int r;
 
 	in->have = false;
@@ -109,18 +112,7 @@ input_fill(struct capture *c, struct cap_input *in)
 		return;
 	r = pcap_next_ex(in->p, &h, &d);
 	if (r == 1) {
-		if (h->caplen > in->bufsz) {
-			if ((nb = realloc(in->buf, h->caplen)) == NULL) {
-				input_fail(c, in, "%s: out of memory after %llu "
-				    "packets", in->name,
-				    (unsigned long long)in->nread);
-				input_end(in);
-				return;
-			}
-			in->buf = nb;
-			in->bufsz = h->caplen;
-		}
-		memcpy(in->buf, d, h->caplen);
+		in->data = d;
 		in->caplen = h->caplen;
 		in->wirelen = h->len;
 		in->ts = tv_usec(&h->ts);
@@ -375,7 +367,6 @@ capture_close(struct capture *c)
 	for (int i = 0; i < c->nin; i++) {
 		if (c->in[i].p != NULL)
 			pcap_close(c->in[i].p);
-		free(c->in[i].buf);
 		free(c->in[i].name);
 	}
 	free(c->in);
@@ -441,7 +432,7 @@ capture_next(struct capture *c, struct capture_pkt *pkt)
 	in = &c->in[best];
 	pkt->linktype = in->linktype;
 	pkt->ts = in->ts;
-	pkt->data = in->buf;
+	pkt->data = in->data;
 	pkt->caplen = in->caplen;
 	pkt->wirelen = in->wirelen;
 	pkt->input = best;

@@ -13,6 +13,7 @@ struct flow_table {
 	struct flow_config	 cfg;
 	struct flow		**buckets;
 	size_t			 nbuckets;
+	size_t			 max_buckets;
 	/*
 	 * One list per timeout class, each ordered by last activity (least
 	 * recent at the head), so expiry stops at the first live flow.

@@ -76,8 +76,13 @@ flow_table_new(const struct flow_config *cfg, flow_end_fn end, void *arg)
 		t->cfg = *cfg;
 	else
 		flow_config_defaults(&t->cfg);
-	/* One bucket per two flows the budget can hold. */
-	t->nbuckets = pow2_at_least(t->cfg.memcap / sizeof(struct flow) / 2);
+	/*
+	 * The table starts small and doubles with the live flows (up to one
+	 * bucket per two flows the budget can hold): a table sized for the
+	 * budget would miss the cache on every packet.
+	 */
+	t->max_buckets = pow2_at_least(t->cfg.memcap / sizeof(struct flow) / 2);
+	t->nbuckets = 1024;
 	if ((t->buckets = calloc(t->nbuckets, sizeof(*t->buckets))) == NULL) {
 		free(t);
 		return NULL;
@@ -287,6 +292,29 @@ sender_is_responder(const struct packet *p)
 	return false;
 }
 
+/* Doubles the bucket array and rehashes; on failure keeps the old one. */
+static void
+grow_buckets(struct flow_table *t)
+{
+	size_t n = t->nbuckets * 2;
+	struct flow **b;
+
+	if ((b = calloc(n, sizeof(*b))) == NULL)
+		return;
+	for (size_t i = 0; i < t->nbuckets; i++) {
+		struct flow *f, *next;
+
+		for (f = t->buckets[i]; f != NULL; f = next) {
+			next = f->hnext;
+			f->hnext = b[f->hash & (n - 1)];
+			b[f->hash & (n - 1)] = f;
+		}
+	}
+	free(t->buckets);
+	t->buckets = b;
+	t->nbuckets = n;
+}
+
 static struct flow *
 flow_create(struct flow_table *t, const struct packet *p, uint32_t h,
     uint16_t vlan, int *dir)
@@ -308,6 +336,8 @@ flow_create(struct flow_table *t, const struct packet *p, uint32_t h,
 		t->stats.dropped++;
 		return NULL;
 	}
+	if (t->stats.active >= t->nbuckets && t->nbuckets < t->max_buckets)
+		grow_buckets(t);
 	f->id = ++t->next_id;
 	f->proto = p->l4proto;
 	f->vlan = vlan;
