@@ -38,7 +38,7 @@ while [ $i -lt 100 ]; do
 	n=$(query "$tmp/inv.db" "select count(*) from assets" 2>/dev/null || echo 0)
 	[ "${n:-0}" -gt 0 ] && break
 done
-sleep 0.3
+sleep 0.1
 kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
 if [ $i -ge 100 ]; then
