@@ -29,7 +29,7 @@ echo "== ASan+UBSan build and tests"
 ninja -C build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	meson test -C build-asan --print-errorlogs --no-suite net \
+	meson test -C build-asan --print-errorlogs \
 	--timeout-multiplier 3
 
 echo "== fuzz corpora replayed under libFuzzer + ASan + UBSan"

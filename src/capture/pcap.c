@@ -3,12 +3,24 @@
  * (see capture.h).
  *
  * Files are merged in timestamp order by a linear minimum over the open
- * files: each holds its next packet in a buffer of its own, because
- * pcap_next_ex() reuses its buffer on the next read. The file whose packet
- * was delivered last is refilled at the start of the following
- * capture_next(), so the delivered bytes stay valid until then. Errors are
- * kept in a fixed buffer per input (an input fails at most once and then
- * ends), so recording one never allocates.
+ * files; each holds its next packet in libpcap's buffer, which stays valid
+ * until that file is read again. Errors are kept in a fixed buffer per
+ * input (an input fails at most once and then ends), so recording one
+ * never allocates.
+ *
+ * Reading files runs in a thread of its own that copies packets into a
+ * ring the caller drains: on two cores, reading the file (mostly the
+ * kernel's copy from the page cache) overlaps with decoding and
+ * dissecting instead of adding to it. The ring is single-producer,
+ * single-consumer: the reader advances head, the caller advances tail,
+ * each with release stores the other side reads with acquire loads.
+ * Records are contiguous and 32-byte aligned; a record that would cross
+ * the end of the ring is preceded by a filler to the end.
+ *
+ *	ring:  | rec | rec | ... free ... | rec | rec | filler |
+ *	               ^tail (caller)      ^head (reader)
+ *	rec:   [struct ring_rec: len, linktype, input, ts, caplen, wirelen]
+ *	       [caplen bytes of packet][padding to 32]
  */
 #include <sys/stat.h>
 
@@ -21,6 +33,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <time.h>
+
 #include <pcap/pcap.h>
 
 #include "ward/capture.h"
@@ -32,6 +49,19 @@
 #define CAP_TIMEOUT_MS		200
 
 #define CAP_FILE_BUFSZ (1u << 20)
+#define RING_SIZE	(2u << 20)	/* a power of two */
+#define RING_ALIGN	32
+#define RING_RELEASE	(64u << 10)	/* caller publishes its tail */
+
+struct ring_rec {
+	uint32_t	 len;		/* whole record, header and padding */
+	int32_t		 linktype;	/* -1: a filler to the ring's end */
+	int32_t		 input;
+	uint32_t	 caplen;
+	uint64_t	 ts;
+	uint32_t	 wirelen;
+	uint32_t	 pad;
+};
 
 struct cap_input {
 	char		*name;
@@ -63,11 +93,32 @@ struct capture {
 	size_t			 nerrs;
 	int			 cur;		/* refill before the next packet */
 	uint64_t		 total;
-	volatile sig_atomic_t	 stop;
+	atomic_int		 stop;
+
+	/*
+	 * The reader thread and its ring (files only). head and tail live
+	 * on cache lines of their own, and each side keeps a private copy of
+	 * the other's counter, refreshed only when it seems out of room or
+	 * data: the shared lines move between cores once per batch, not once
+	 * per packet. The caller publishes its tail every RING_RELEASE bytes.
+	 */
+	bool			 threaded;
+	pthread_t		 reader;
+	uint8_t			*ring;
+	atomic_bool		 reader_done;
+	_Atomic uint64_t	 bytes_done;	/* progress, from the reader */
+	_Alignas(64) _Atomic size_t head;	/* written by the reader */
+	size_t			 tail_seen;	/* reader's copy of tail */
+	_Alignas(64) _Atomic size_t tail;	/* written by the caller */
+	size_t			 head_seen;	/* caller's copy of head */
+	size_t			 tail_local;	/* caller's unpublished tail */
+	size_t			 held;		/* bytes of the record handed out */
 };
 
 static void input_fail(struct capture *, struct cap_input *, const char *,
     ...) __attribute__((format(printf, 3, 4)));
+static void reader_start(struct capture *);
+static void reader_join(struct capture *);
 
 /* Records the input's one error. */
 static void
@@ -305,6 +356,7 @@ capture_open_files(char *const *paths, int npaths, const char *bpf,
 	}
 	if (!any && check_filter(bpf, err, errlen) == -1)
 		goto fail;
+	reader_start(c);
 	return c;
 
 fail:
@@ -390,6 +442,9 @@ capture_close(struct capture *c)
 {
 	if (c == NULL)
 		return;
+	atomic_store_explicit(&c->stop, 1, memory_order_relaxed);
+	reader_join(c);
+	free(c->ring);
 	for (int i = 0; i < c->nin; i++) {
 		if (c->in[i].p != NULL)
 			pcap_close(c->in[i].p);
@@ -409,7 +464,8 @@ live_next(struct capture *c, struct capture_pkt *pkt)
 	const u_char *d;
 	int r;
 
-	while (!c->stop && in->p != NULL) {
+	while (!atomic_load_explicit(&c->stop, memory_order_relaxed) &&
+	    in->p != NULL) {
 		r = pcap_next_ex(in->p, &h, &d);
 		if (r == 0)		/* the read timeout: look at stop */
 			continue;
@@ -434,15 +490,14 @@ live_next(struct capture *c, struct capture_pkt *pkt)
 	return 0;
 }
 
-int
-capture_next(struct capture *c, struct capture_pkt *pkt)
+/* The next packet of the merged files, read in the calling thread. */
+static int
+files_next(struct capture *c, struct capture_pkt *pkt)
 {
 	struct cap_input *in;
 	int best = -1;
 
-	if (c->live)
-		return live_next(c, pkt);
-	if (c->stop)
+	if (atomic_load_explicit(&c->stop, memory_order_relaxed))
 		return 0;
 	if (c->cur >= 0) {
 		input_fill(c, &c->in[c->cur]);
@@ -468,10 +523,209 @@ capture_next(struct capture *c, struct capture_pkt *pkt)
 	return 1;
 }
 
+/*
+ * Waits for the other side of the ring: a few yields, then short sleeps.
+ * The reader, usually the faster side, mostly sleeps here.
+ */
+static void
+ring_wait(unsigned *spins)
+{
+	struct timespec ts = { 0, 100000 };
+
+	if (++*spins < 4) {
+		sched_yield();
+		return;
+	}
+	nanosleep(&ts, NULL);
+}
+
+static uint64_t files_bytes_done(const struct capture *);
+
+/* Copies one packet into the ring, waiting for room. -1 if stopped. */
+static int
+ring_put(struct capture *c, const struct capture_pkt *pkt)
+{
+	size_t need = (sizeof(struct ring_rec) + pkt->caplen + RING_ALIGN - 1) &
+	    ~(size_t)(RING_ALIGN - 1);
+	size_t head = atomic_load_explicit(&c->head, memory_order_relaxed);
+	unsigned spins = 0;
+
+	for (;;) {
+		size_t off = head & (RING_SIZE - 1), contig = RING_SIZE - off;
+		size_t want = need > contig ? contig : need;
+		size_t room = RING_SIZE - (head - c->tail_seen);
+
+		if (room < want) {
+			c->tail_seen = atomic_load_explicit(&c->tail,
+			    memory_order_acquire);
+			room = RING_SIZE - (head - c->tail_seen);
+		}
+		if (room < want) {
+			if (atomic_load_explicit(&c->stop,
+			    memory_order_relaxed))
+				return -1;
+			ring_wait(&spins);
+			continue;
+		}
+		if (need > contig) {
+			/* Fill to the end; the record goes at the start. */
+			struct ring_rec filler = { .len = (uint32_t)contig,
+				.linktype = -1 };
+
+			memcpy(c->ring + off, &filler, sizeof(filler));
+			head += contig;
+			atomic_store_explicit(&c->head, head,
+			    memory_order_release);
+			continue;
+		}
+		{
+			struct ring_rec r = { .len = (uint32_t)need,
+				.linktype = pkt->linktype, .input = pkt->input,
+				.caplen = pkt->caplen, .ts = pkt->ts,
+				.wirelen = pkt->wirelen };
+
+			memcpy(c->ring + off, &r, sizeof(r));
+			memcpy(c->ring + off + sizeof(r), pkt->data,
+			    pkt->caplen);
+			atomic_store_explicit(&c->head, head + need,
+			    memory_order_release);
+			return 0;
+		}
+	}
+}
+
+static void *
+reader_main(void *arg)
+{
+	struct capture *c = arg;
+	struct capture_pkt pkt;
+	sigset_t all;
+	uint64_t n = 0;
+
+	/* Signals are the caller's business. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	while (files_next(c, &pkt) == 1) {
+		/* A snap length beyond the ring's quarter is cut to it. */
+		if (pkt.caplen > RING_SIZE / 4)
+			pkt.caplen = RING_SIZE / 4;
+		if (ring_put(c, &pkt) == -1)
+			break;
+		if ((++n & 1023) == 0)
+			atomic_store_explicit(&c->bytes_done,
+			    files_bytes_done(c), memory_order_relaxed);
+	}
+	atomic_store_explicit(&c->bytes_done, files_bytes_done(c),
+	    memory_order_relaxed);
+	atomic_store_explicit(&c->reader_done, true, memory_order_release);
+	return NULL;
+}
+
+static void
+reader_join(struct capture *c)
+{
+	if (!c->threaded)
+		return;
+	pthread_join(c->reader, NULL);
+	c->threaded = false;
+}
+
+/* Makes the caller's progress visible to the reader. */
+static void
+ring_release(struct capture *c)
+{
+	atomic_store_explicit(&c->tail, c->tail_local, memory_order_release);
+}
+
+/* The next packet from the reader thread's ring. */
+static int
+ring_next(struct capture *c, struct capture_pkt *pkt)
+{
+	size_t published = atomic_load_explicit(&c->tail,
+	    memory_order_relaxed);
+	unsigned spins = 0;
+
+	/* The record handed out last is no longer in use. */
+	c->tail_local += c->held;
+	c->held = 0;
+	if (c->tail_local - published >= RING_RELEASE)
+		ring_release(c);
+	for (;;) {
+		size_t tail = c->tail_local;
+		struct ring_rec r;
+
+		if (atomic_load_explicit(&c->stop, memory_order_relaxed))
+			break;
+		if (c->head_seen == tail)
+			c->head_seen = atomic_load_explicit(&c->head,
+			    memory_order_acquire);
+		if (c->head_seen != tail) {
+			memcpy(&r, c->ring + (tail & (RING_SIZE - 1)),
+			    sizeof(r));
+			if (r.linktype == -1) {
+				c->tail_local += r.len;
+				continue;
+			}
+			pkt->linktype = r.linktype;
+			pkt->input = r.input;
+			pkt->ts = r.ts;
+			pkt->caplen = r.caplen;
+			pkt->wirelen = r.wirelen;
+			pkt->data = c->ring + (tail & (RING_SIZE - 1)) +
+			    sizeof(r);
+			c->held = r.len;
+			return 1;
+		}
+		/* Out of data: let the reader reuse everything first. */
+		ring_release(c);
+		if (atomic_load_explicit(&c->reader_done,
+		    memory_order_acquire)) {
+			/* Anything written before done is visible now. */
+			if (atomic_load_explicit(&c->head,
+			    memory_order_acquire) != tail)
+				continue;
+			break;
+		}
+		ring_wait(&spins);
+	}
+	atomic_store_explicit(&c->stop, 1, memory_order_relaxed);
+	reader_join(c);
+	return 0;
+}
+
+/*
+ * Starts the reader thread. Without a thread (no memory, no thread) the
+ * files are read in the caller's thread: slower, same packets.
+ */
+static void
+reader_start(struct capture *c)
+{
+	if ((c->ring = malloc(RING_SIZE)) == NULL)
+		return;
+	if (pthread_create(&c->reader, NULL, reader_main, c) != 0) {
+		free(c->ring);
+		c->ring = NULL;
+		return;
+	}
+	c->threaded = true;
+}
+
+int
+capture_next(struct capture *c, struct capture_pkt *pkt)
+{
+	if (c->live)
+		return live_next(c, pkt);
+	if (c->threaded)
+		return ring_next(c, pkt);
+	if (c->ring != NULL)
+		return 0;	/* the reader has finished */
+	return files_next(c, pkt);
+}
+
 void
 capture_break(struct capture *c)
 {
-	c->stop = 1;
+	atomic_store_explicit(&c->stop, 1, memory_order_relaxed);
 	/* Wakes a blocked read (an eventfd write on Linux). */
 	if (c->live && c->in[0].p != NULL)
 		pcap_breakloop(c->in[0].p);
@@ -524,11 +778,20 @@ capture_input_packets(const struct capture *c, int i)
 uint64_t
 capture_bytes_done(const struct capture *c)
 {
+	if (c->live)
+		return 0;
+	if (c->ring != NULL)
+		return atomic_load_explicit(&c->bytes_done,
+		    memory_order_relaxed);
+	return files_bytes_done(c);
+}
+
+static uint64_t
+files_bytes_done(const struct capture *c)
+{
 	uint64_t done = 0;
 	off_t off;
 
-	if (c->live)
-		return 0;
 	for (int i = 0; i < c->nin; i++) {
 		const struct cap_input *in = &c->in[i];
 

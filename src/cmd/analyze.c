@@ -124,6 +124,7 @@ cmd_analyze(int argc, char **argv)
 	}
 	if (run_open(&r, inputs) == -1) {
 		free(inputs);
+		run_free(&r);
 		capture_close(cap);
 		return EXIT_FAIL;
 	}

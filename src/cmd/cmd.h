@@ -67,6 +67,8 @@ uint64_t now_usec(void);
 /* Sets up sensor, inventory, store and EVE. Prints the error and returns
  * -1 on failure. inputs is a text for the store's run record. */
 int run_open(struct run *, const char *inputs);
+/* Frees what run_open set up, for a run that ends before it starts. */
+void run_free(struct run *);
 /* Persists dirty assets in one batch. */
 void run_flush(struct run *);
 /* Ends flows, persists, prints the inventory and summary. */

@@ -329,9 +329,17 @@ run_close(struct run *r, struct capture *cap, char *const *inputs,
 	if (fflush(stdout) == EOF)
 		rc = EXIT_FAIL;
 	json_decref(summary);
+	run_free(r);
+	return rc;
+}
+
+void
+run_free(struct run *r)
+{
+	(void)eve_close(r->eve);
 	store_close(r->store);
 	inv_free(r->inv);
 	sensor_free(r->sensor);
 	oui_free(r->oui);
-	return rc;
+	memset(r, 0, sizeof(*r));
 }

@@ -129,6 +129,7 @@ cmd_sensor(int argc, char **argv)
 	}
 	/* The store and logs are opened first, as the files' owner. */
 	if (run_open(&r, iface) == -1 || drop_privileges(user) == -1) {
+		run_free(&r);
 		capture_close(cap);
 		return EXIT_FAIL;
 	}

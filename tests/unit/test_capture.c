@@ -56,7 +56,8 @@ tmp_teardown(void **state)
 	char p[160];
 	static const char *const files[] = { "a.pcap", "b.pcap", "c.pcapng",
 		"full.pcap", "cut1.pcap", "cut2.pcap", "garbage.pcap",
-		"empty.pcap", "ports.pcap", "nopkts.pcap" };
+		"empty.pcap", "ports.pcap", "nopkts.pcap", "big1.pcap",
+		"big2.pcap" };
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(p, sizeof(p), "%s/%s", t->dir, files[i]);
@@ -513,6 +514,79 @@ test_break_files(void **state)
 	capture_close(c);
 }
 
+/* Frame i of stream s: its length and every byte follow from (s, i). */
+static size_t
+big_frame(unsigned s, unsigned i, uint8_t *b, size_t cap)
+{
+	size_t len = 60 + (i * 7919u + s * 104729u) % 9000;
+
+	assert_true(len <= cap);
+	for (size_t k = 0; k < len; k++)
+		b[k] = (uint8_t)(i * 31u + k * 7u + s);
+	return len;
+}
+
+/*
+ * Enough data to wrap the reader thread's ring many times, in frames of
+ * every size up to jumbo, from two files interleaved in time: every
+ * frame arrives whole, in order, exactly once.
+ */
+static void
+test_many_frames_through_the_ring(void **state)
+{
+	enum { N = 6000 };
+	struct tmp *t = *state;
+	static uint8_t b[9100];
+	char p1[160], p2[160], err[256];
+	char *paths[2] = { p1, p2 };
+	unsigned next[2] = { 0, 0 };
+	struct capture_pkt pkt;
+	struct capture *c;
+
+	path_in(t, "big1.pcap", p1, sizeof(p1));
+	path_in(t, "big2.pcap", p2, sizeof(p2));
+	for (unsigned s = 0; s < 2; s++) {
+		pcap_t *p = pcap_open_dead(DLT_EN10MB, 65535);
+		pcap_dumper_t *d = pcap_dump_open(p, paths[s]);
+		struct pcap_pkthdr h;
+
+		assert_non_null(d);
+		for (unsigned i = 0; i < N; i++) {
+			size_t len = big_frame(s, i, b, sizeof(b));
+
+			/* File s holds the even (s = 0) or odd microseconds. */
+			h.ts.tv_sec = (time_t)T0;
+			h.ts.tv_usec = (suseconds_t)(2 * i + s);
+			h.caplen = h.len = (bpf_u_int32)len;
+			pcap_dump((u_char *)d, &h, b);
+		}
+		pcap_dump_close(d);
+		pcap_close(p);
+	}
+	c = capture_open_files(paths, 2, NULL, err, sizeof(err));
+	if (c == NULL)
+		fail_msg("%s", err);
+	for (unsigned k = 0; k < 2 * N; k++) {
+		unsigned s, i;
+		size_t len;
+
+		assert_int_equal(capture_next(c, &pkt), 1);
+		s = (unsigned)pkt.input;
+		i = next[s]++;
+		assert_int_equal(s, k % 2);
+		assert_true(pkt.ts == T0 * 1000000 + 2 * i + s);
+		len = big_frame(s, i, b, sizeof(b));
+		assert_int_equal(pkt.caplen, len);
+		assert_int_equal(pkt.wirelen, len);
+		assert_memory_equal(pkt.data, b, len);
+	}
+	assert_int_equal(capture_next(c, &pkt), 0);
+	assert_int_equal(capture_next(c, &pkt), 0);
+	assert_int_equal(capture_nerrors(c), 0);
+	assert_true(capture_bytes_done(c) == capture_bytes_total(c));
+	capture_close(c);
+}
+
 static struct capture *live_cap;
 
 static void
@@ -614,6 +688,8 @@ main(void)
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_filter_keeps_some,
 		    tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_many_frames_through_the_ring, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_break_files,
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_live_loopback),

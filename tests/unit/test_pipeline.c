@@ -81,7 +81,8 @@ ip4(struct frame *f, const uint8_t *dmac, const uint8_t *smac,
 	} else {
 		put16(ip + 24, (unsigned)(8 + plen));
 	}
-	memcpy(ip + 20 + l4, payload, plen);
+	if (plen > 0)
+		memcpy(ip + 20 + l4, payload, plen);
 	f->len = 14 + 20 + l4 + plen;
 }
 
