@@ -55,10 +55,16 @@ struct stream;
 struct dissector;
 
 struct flow {
-	uint64_t		 id;
+	/*
+	 * The table's chain link and what a lookup compares come first: a
+	 * lookup that passes a flow by touches one cache line of it.
+	 */
+	struct flow		*hnext;
+	uint32_t		 hash;
 	uint8_t			 proto;
 	uint16_t		 vlan;
 	struct flow_side	 side[2];	/* 0 initiator, 1 responder */
+	uint64_t		 id;
 	uint64_t		 first;
 	uint64_t		 last;
 	enum tcp_state		 state;
@@ -73,11 +79,9 @@ struct flow {
 	uint8_t			 app_tried;	/* payload packets probed */
 	struct stream		*stream[2];
 
-	/* The table's own links. */
-	struct flow		*hnext;
+	/* The table's own list links. */
 	struct flow		*prev;
 	struct flow		*next;
-	uint32_t		 hash;
 	uint8_t			 lru_class;
 };
 

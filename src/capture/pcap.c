@@ -85,31 +85,39 @@ struct cap_input {
 	char		 err[CAP_ERRLEN];
 };
 
+/*
+ * The fields are grouped by who writes them, each group on cache lines of
+ * its own, so that the reader thread's writes never evict what the caller
+ * reads for every packet (and back).
+ */
 struct capture {
+	/* Set when opened; read by both threads. */
 	bool			 live;
+	bool			 threaded;
 	struct cap_input	*in;
 	int			 nin;
 	int			*errs;		/* inputs with an error, in order */
-	size_t			 nerrs;
-	int			 cur;		/* refill before the next packet */
 	uint64_t		 total;
-	atomic_int		 stop;
+	uint8_t			*ring;
+	pthread_t		 reader;
+	atomic_int		 stop;		/* written once, by either */
 
 	/*
-	 * The reader thread and its ring (files only). head and tail live
-	 * on cache lines of their own, and each side keeps a private copy of
-	 * the other's counter, refreshed only when it seems out of room or
-	 * data: the shared lines move between cores once per batch, not once
-	 * per packet. The caller publishes its tail every RING_RELEASE bytes.
+	 * Written by whoever reads the files: the reader thread while there
+	 * is one. head and tail each come with the writer's private copy of
+	 * the other side's counter, refreshed only when it seems out of room
+	 * or data, so the shared lines move once per batch, not per packet;
+	 * the caller publishes its tail every RING_RELEASE bytes.
 	 */
-	bool			 threaded;
-	pthread_t		 reader;
-	uint8_t			*ring;
+	_Alignas(64) _Atomic size_t head;
+	size_t			 tail_seen;	/* reader's copy of tail */
+	int			 cur;		/* refill before the next packet */
+	size_t			 nerrs;
 	atomic_bool		 reader_done;
 	_Atomic uint64_t	 bytes_done;	/* progress, from the reader */
-	_Alignas(64) _Atomic size_t head;	/* written by the reader */
-	size_t			 tail_seen;	/* reader's copy of tail */
-	_Alignas(64) _Atomic size_t tail;	/* written by the caller */
+
+	/* Written by the caller. */
+	_Alignas(64) _Atomic size_t tail;
 	size_t			 head_seen;	/* caller's copy of head */
 	size_t			 tail_local;	/* caller's unpublished tail */
 	size_t			 held;		/* bytes of the record handed out */
