@@ -682,6 +682,18 @@ ring_next(struct capture *c, struct capture_pkt *pkt)
 			pkt->data = c->ring + (tail & (RING_SIZE - 1)) +
 			    sizeof(r);
 			c->held = r.len;
+			/*
+			 * The next record was written by the other core: ask
+			 * for its header and first bytes while this one is
+			 * decoded.
+			 */
+			if (c->head_seen - tail > r.len) {
+				const uint8_t *nx = c->ring + ((tail + r.len) &
+				    (RING_SIZE - 1));
+
+				__builtin_prefetch(nx);
+				__builtin_prefetch(nx + 64);
+			}
 			return 1;
 		}
 		/* Out of data: let the reader reuse everything first. */
