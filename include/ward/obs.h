@@ -30,7 +30,23 @@
 	X(FLOW_NEW, "flow_new")		/* first packet of a flow */           \
 	X(SERVICE, "service")		/* a port that accepted a connection */\
 	X(FLOW, "flow")			/* flow record at its end */           \
-	X(MALFORMED, "malformed")	/* malformed application data */
+	X(MALFORMED, "malformed")	/* malformed application data */       \
+	X(DICOM, "dicom")		/* DICOM association, PDU, DIMSE */    \
+	X(DICOM_FILE, "dicom_file")	/* a DICOM Part 10 file in transit */  \
+	X(HL7, "hl7")			/* an HL7 v2 message over MLLP */      \
+	X(MQTT, "mqtt")			/* an MQTT control packet */           \
+	X(COAP, "coap")			/* a CoAP message */                   \
+	X(TLS, "tls")			/* a TLS handshake message */          \
+	X(HTTP, "http")			/* an HTTP/1.x request or response */  \
+	X(SSH, "ssh")			/* SSH banner, KEXINIT (HASSH) */      \
+	X(BANNER, "banner")		/* Telnet/FTP/SMTP/MySQL/PgSQL hello */\
+	X(SMB, "smb")			/* SMB2 negotiate, NTLMSSP names */    \
+	X(RDP, "rdp")			/* RDP connection request cookie */    \
+	X(SSDP, "ssdp")			/* SSDP announcement or answer */      \
+	X(MODBUS, "modbus")		/* Modbus/TCP request or response */   \
+	X(BACNET, "bacnet")		/* BACnet/IP message */                \
+	X(CREDENTIAL, "credential")	/* a credential crossed in clear */    \
+	X(PHI, "phi")			/* patient data crossed in clear */
 
 enum obs_kind {
 #define X(id, name) OBS_##id,
@@ -38,6 +54,8 @@ enum obs_kind {
 #undef X
 	OBS_KIND_COUNT
 };
+
+_Static_assert(OBS_KIND_COUNT <= 32, "observation kinds must fit a mask");
 
 #define OBS_MASK(k) (1U << (k))
 #define OBS_MASK_ALL ((1U << OBS_KIND_COUNT) - 1)
