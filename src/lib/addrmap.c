@@ -20,18 +20,8 @@ addrmap_mac_key(const uint8_t mac[6])
 static uint32_t
 key_hash(const struct ward_addr *k)
 {
-	uint64_t lo, hi, h;
-
-	/* Two 64-bit loads and a multiply-xorshift mix (splitmix64). */
-	memcpy(&lo, k->b, 8);
-	memcpy(&hi, k->b + 8, 8);
-	h = lo ^ (hi * 0x9e3779b97f4a7c15ULL) ^ k->family;
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	return (uint32_t)h;
+	/* MAC keys (family 0xee) hash like addresses: all 16 bytes count. */
+	return addr_hash(k, 0);
 }
 
 void
