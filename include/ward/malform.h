@@ -59,7 +59,23 @@
 	X(NBNS_BAD_NAME, "nbns.bad_name")                                  \
 	X(NBNS_BAD_RECORD, "nbns.bad_record")                              \
 	X(NBDGM_TRUNCATED, "nbdgm.truncated")                              \
-	X(NBDGM_BAD_FRAME, "nbdgm.bad_frame")
+	X(NBDGM_BAD_FRAME, "nbdgm.bad_frame")                             \
+	/* smb, rdp, ssdp, modbus, bacnet */                               \
+	X(SMB_TRUNCATED, "smb.truncated")                                  \
+	X(SMB_BAD_HEADER, "smb.bad_header")                                \
+	X(SMB_BAD_FRAMING, "smb.bad_framing")                              \
+	X(SMB_BAD_BLOB, "smb.bad_security_blob")                           \
+	X(NTLMSSP_BAD, "ntlmssp.bad_message")                              \
+	X(RDP_BAD_TPKT, "rdp.bad_tpkt")                                    \
+	X(RDP_BAD_X224, "rdp.bad_x224")                                    \
+	X(RDP_BAD_NEG, "rdp.bad_negotiation")                              \
+	X(SSDP_BAD_START, "ssdp.bad_start_line")                           \
+	X(SSDP_BAD_HEADER, "ssdp.bad_header")                              \
+	X(MODBUS_BAD_MBAP, "modbus.bad_mbap")                              \
+	X(MODBUS_BAD_PDU, "modbus.bad_pdu")                                \
+	X(BACNET_BAD_BVLC, "bacnet.bad_bvlc")                              \
+	X(BACNET_BAD_NPDU, "bacnet.bad_npdu")                              \
+	X(BACNET_BAD_APDU, "bacnet.bad_apdu")
 
 enum malform {
 #define X(id, name) MAL_##id,

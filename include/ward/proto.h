@@ -57,6 +57,12 @@ extern const struct dissector dissector_dns;
 extern const struct dissector dissector_mdns;
 extern const struct dissector dissector_llmnr;
 extern const struct dissector dissector_nbns;
+extern const struct dissector dissector_smb;
+extern const struct dissector dissector_smb_any;
+extern const struct dissector dissector_rdp;
+extern const struct dissector dissector_ssdp;
+extern const struct dissector dissector_modbus;
+extern const struct dissector dissector_bacnet;
 
 /* Every dissector, NULL-terminated. */
 extern const struct dissector *const proto_dissectors[];

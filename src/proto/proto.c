@@ -20,6 +20,12 @@ const struct dissector *const proto_dissectors[] = {
 	&dissector_llmnr_tcp,
 	&dissector_nbns,
 	&dissector_nbdgm,
+	&dissector_smb,
+	&dissector_rdp,
+	&dissector_ssdp,
+	&dissector_modbus,
+	&dissector_bacnet,
+	&dissector_smb_any,
 	NULL,
 };
 
