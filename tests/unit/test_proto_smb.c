@@ -3,7 +3,7 @@
  * negotiate, built byte by byte, fed whole,
  * byte by byte and split at every byte; and every malformation.
  */
-#include "stream_test.h"
+#include "wire_test.h"
 
 static const uint8_t guid[16] = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06,
 	0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10 };
