@@ -75,7 +75,15 @@
 	X(MODBUS_BAD_PDU, "modbus.bad_pdu")                                \
 	X(BACNET_BAD_BVLC, "bacnet.bad_bvlc")                              \
 	X(BACNET_BAD_NPDU, "bacnet.bad_npdu")                              \
-	X(BACNET_BAD_APDU, "bacnet.bad_apdu")
+	X(BACNET_BAD_APDU, "bacnet.bad_apdu")                             \
+	/* dicom */                                                        \
+	X(DICOM_TRUNCATED_PDU, "dicom.truncated_pdu")                      \
+	X(DICOM_BAD_PDU_TYPE, "dicom.bad_pdu_type")                        \
+	X(DICOM_PDU_TOO_LONG, "dicom.pdu_too_long")                        \
+	X(DICOM_BAD_ITEM, "dicom.bad_item")                                \
+	X(DICOM_BAD_PDV, "dicom.bad_pdv")                                  \
+	X(DICOM_BAD_COMMAND, "dicom.bad_command")                          \
+	X(DICOM_BAD_ELEMENT, "dicom.bad_element")
 
 enum malform {
 #define X(id, name) MAL_##id,

@@ -57,6 +57,7 @@ extern const struct dissector dissector_dns;
 extern const struct dissector dissector_mdns;
 extern const struct dissector dissector_llmnr;
 extern const struct dissector dissector_nbns;
+extern const struct dissector dissector_dicom;
 extern const struct dissector dissector_smb;
 extern const struct dissector dissector_smb_any;
 extern const struct dissector dissector_rdp;

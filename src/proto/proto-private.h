@@ -58,4 +58,44 @@ void proto_subject_addr(const struct proto_ctx *, struct observation *o,
 int proto_dns_name(const struct cursor *msg, size_t *off,
     uint8_t wire[DNS_NAME_MAX], size_t *wirelen);
 
+/*
+ * DICOM Part 10 files inside other protocols (dicomfile.c, PS3.10 section
+ * 7.1): a dissector that carries a body or a file (HTTP, FTP data, SMB
+ * writes) embeds a struct dicomfile per direction, calls begin() at the
+ * start of each body with the carrier's name ("http", "ftp", "smb"; a
+ * static string) and its Content-Type (NULL if none; a multipart type
+ * with a boundary makes each part a candidate), feed() with the body's
+ * bytes in order (any piece size; after the first DICOMFILE_HEAD bytes of
+ * each file they are only scanned for multipart delimiters) and end() when
+ * the body ends. Each Part 10 file found gives one dicom_file observation
+ * whose subject is the sender of ctx->dir; a preamble holding an
+ * executable header is flagged as CVE-2019-11687.
+ */
+#define DICOMFILE_HEAD		1024
+#define DICOMFILE_BOUNDARY_MAX	70
+
+struct dicomfile {
+	const char	*carrier;
+	bool		 active;	/* between begin() and end() */
+	bool		 checked;	/* the current file was looked at */
+	bool		 multipart;
+	uint8_t		 mstate;
+	uint8_t		 delimlen;	/* "\r\n--" and the boundary */
+	uint8_t		 match;		/* delimiter bytes matched so far */
+	uint8_t		 dashes;
+	uint32_t	 part;		/* 1-based index of the current part */
+	size_t		 count;		/* bytes in the current state */
+	size_t		 linelen;
+	uint64_t	 off;		/* bytes of the current part */
+	size_t		 have;		/* bytes kept in head */
+	uint8_t		 delim[4 + DICOMFILE_BOUNDARY_MAX];
+	uint8_t		 head[DICOMFILE_HEAD];
+};
+
+void proto_dicomfile_begin(struct dicomfile *, const char *carrier,
+    const uint8_t *ctype, size_t ctypelen);
+void proto_dicomfile_feed(struct proto_ctx *, struct dicomfile *,
+    const uint8_t *, size_t);
+void proto_dicomfile_end(struct proto_ctx *, struct dicomfile *);
+
 #endif

@@ -20,6 +20,7 @@ const struct dissector *const proto_dissectors[] = {
 	&dissector_llmnr_tcp,
 	&dissector_nbns,
 	&dissector_nbdgm,
+	&dissector_dicom,
 	&dissector_smb,
 	&dissector_rdp,
 	&dissector_ssdp,
