@@ -83,7 +83,16 @@
 	X(DICOM_BAD_ITEM, "dicom.bad_item")                                \
 	X(DICOM_BAD_PDV, "dicom.bad_pdv")                                  \
 	X(DICOM_BAD_COMMAND, "dicom.bad_command")                          \
-	X(DICOM_BAD_ELEMENT, "dicom.bad_element")
+	X(DICOM_BAD_ELEMENT, "dicom.bad_element")                          \
+	/* mqtt, coap */                                                   \
+	X(MQTT_BAD_REMAINING_LENGTH, "mqtt.bad_remaining_length")          \
+	X(MQTT_BAD_FLAGS, "mqtt.bad_flags")                                \
+	X(MQTT_BAD_PACKET, "mqtt.bad_packet")                              \
+	X(MQTT_BAD_PROPERTY, "mqtt.bad_property")                          \
+	X(MQTT_PACKET_TOO_LONG, "mqtt.packet_too_long")                    \
+	X(COAP_TRUNCATED, "coap.truncated")                                \
+	X(COAP_BAD_HEADER, "coap.bad_header")                              \
+	X(COAP_BAD_OPTION, "coap.bad_option")
 
 enum malform {
 #define X(id, name) MAL_##id,

@@ -65,6 +65,9 @@ extern const struct dissector dissector_ssdp;
 extern const struct dissector dissector_modbus;
 extern const struct dissector dissector_bacnet;
 
+extern const struct dissector dissector_mqtt;
+extern const struct dissector dissector_mqtt_any;
+extern const struct dissector dissector_coap;
 /* Every dissector, NULL-terminated. */
 extern const struct dissector *const proto_dissectors[];
 

@@ -27,6 +27,9 @@ const struct dissector *const proto_dissectors[] = {
 	&dissector_modbus,
 	&dissector_bacnet,
 	&dissector_smb_any,
+	&dissector_mqtt,
+	&dissector_coap,
+	&dissector_mqtt_any,
 	NULL,
 };
 

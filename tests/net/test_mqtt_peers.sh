@@ -1,0 +1,3 @@
+#!/bin/bash
+# placeholder, replaced below
+exit 77
