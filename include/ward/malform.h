@@ -92,7 +92,15 @@
 	X(MQTT_PACKET_TOO_LONG, "mqtt.packet_too_long")                    \
 	X(COAP_TRUNCATED, "coap.truncated")                                \
 	X(COAP_BAD_HEADER, "coap.bad_header")                              \
-	X(COAP_BAD_OPTION, "coap.bad_option")
+	X(COAP_BAD_OPTION, "coap.bad_option")                              \
+	/* tls, ssh */                                                     \
+	X(TLS_BAD_RECORD, "tls.bad_record")                                \
+	X(TLS_BAD_HANDSHAKE, "tls.bad_handshake")                          \
+	X(TLS_MESSAGE_TOO_LONG, "tls.message_too_long")                    \
+	X(TLS_BAD_CERTIFICATE, "tls.bad_certificate")                      \
+	X(SSH_BAD_BANNER, "ssh.bad_banner")                                \
+	X(SSH_BAD_PACKET, "ssh.bad_packet")                                \
+	X(SSH_BAD_KEXINIT, "ssh.bad_kexinit")
 
 enum malform {
 #define X(id, name) MAL_##id,

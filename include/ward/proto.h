@@ -57,6 +57,8 @@ extern const struct dissector dissector_dns;
 extern const struct dissector dissector_mdns;
 extern const struct dissector dissector_llmnr;
 extern const struct dissector dissector_nbns;
+extern const struct dissector dissector_tls;
+extern const struct dissector dissector_ssh;
 extern const struct dissector dissector_dicom;
 extern const struct dissector dissector_smb;
 extern const struct dissector dissector_smb_any;

@@ -20,6 +20,8 @@ const struct dissector *const proto_dissectors[] = {
 	&dissector_llmnr_tcp,
 	&dissector_nbns,
 	&dissector_nbdgm,
+	&dissector_tls,
+	&dissector_ssh,
 	&dissector_dicom,
 	&dissector_smb,
 	&dissector_rdp,
