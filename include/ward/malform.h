@@ -100,7 +100,13 @@
 	X(TLS_BAD_CERTIFICATE, "tls.bad_certificate")                      \
 	X(SSH_BAD_BANNER, "ssh.bad_banner")                                \
 	X(SSH_BAD_PACKET, "ssh.bad_packet")                                \
-	X(SSH_BAD_KEXINIT, "ssh.bad_kexinit")
+	X(SSH_BAD_KEXINIT, "ssh.bad_kexinit")                              \
+	/* hl7 */                                                          \
+	X(HL7_BAD_FRAMING, "hl7.bad_framing")                              \
+	X(HL7_FRAME_TOO_LONG, "hl7.frame_too_long")                        \
+	X(HL7_BAD_MSH, "hl7.bad_msh")                                      \
+	X(HL7_BAD_SEGMENT, "hl7.bad_segment")                              \
+	X(HL7_LF_SEPARATOR, "hl7.lf_segment_separator")
 
 enum malform {
 #define X(id, name) MAL_##id,

@@ -57,6 +57,7 @@ extern const struct dissector dissector_dns;
 extern const struct dissector dissector_mdns;
 extern const struct dissector dissector_llmnr;
 extern const struct dissector dissector_nbns;
+extern const struct dissector dissector_hl7;
 extern const struct dissector dissector_tls;
 extern const struct dissector dissector_ssh;
 extern const struct dissector dissector_dicom;

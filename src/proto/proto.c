@@ -32,6 +32,7 @@ const struct dissector *const proto_dissectors[] = {
 	&dissector_mqtt,
 	&dissector_coap,
 	&dissector_mqtt_any,
+	&dissector_hl7,
 	NULL,
 };
 
