@@ -232,7 +232,9 @@ ntlm_av_pairs(struct observation *o, struct cursor ti)
 			return -1;
 		if (id == 0)		/* MsvAvEOL */
 			return 0;
-		if (id < sizeof(keys) / sizeof(keys[0])) {
+		/* An empty name (Samba's DNS domain when it has none) is
+		 * left out, as absent. */
+		if (id < sizeof(keys) / sizeof(keys[0]) && cur_left(&v) > 0) {
 			utf16_text(v, text);
 			(void)obs_cstr(o, keys[id], text);
 		}
