@@ -374,7 +374,10 @@ struct dataset {
 	char		 got[NATTRS][VAL_CAP + 1];
 	uint32_t	 phi[PHI_MAX];
 	unsigned int	 nphi;
+	unsigned int	 phi_sent;	/* tags already reported */
 	bool		 phi_cut;
+	bool		 emitted;	/* the attributes were reported */
+	char		 cmd[24];	/* the command it belongs to */
 };
 
 enum msg_state {
@@ -407,7 +410,6 @@ struct dicom_half {
 	uint8_t		 cmd[CMD_MAX];
 	uint32_t	 cmdlen;
 	bool		 cmd_over;
-	char		 cmdname[24];
 	struct dataset	 ds;
 
 	uint32_t	 max_recv;	/* max PDU this side receives, 0 none */
@@ -768,8 +770,10 @@ assoc_pdu(struct proto_ctx *ctx, struct dicom_state *st,
 	}
 	(void)trim_copy(called, AE_MAX, a->called);
 	(void)trim_copy(calling, AE_MAX, a->calling);
-	if (rq)
+	if (rq) {
 		memset(st->pc_as, 0, sizeof(st->pc_as));
+		memset(st->pc_ts, 0, sizeof(st->pc_ts));
+	}
 	while (cur_left(&c) > 0) {
 		if (cur_u8(&c, &type) == -1 || cur_skip(&c, 1) == -1 ||
 		    cur_be16(&c, &len) == -1 || cur_sub(&c, len, &v) == -1) {
@@ -873,9 +877,10 @@ vr_class(const uint8_t *vr)
 }
 
 static void
-ds_start(struct dataset *ds, enum ts_kind ts)
+ds_start(struct dataset *ds, enum ts_kind ts, const char *cmd)
 {
 	memset(ds, 0, sizeof(*ds));
+	memcpy(ds->cmd, cmd, strlen(cmd) + 1);
 	ds->active = true;
 	ds->ts = (uint8_t)ts;
 	ds->want = -1;
@@ -941,6 +946,16 @@ ds_note_phi(struct dataset *ds, uint32_t tag)
 	}
 	ds->phi[ds->nphi++] = tag;
 }
+
+static void emit_dataset(struct proto_ctx *, struct dataset *);
+
+/*
+ * The highest tag of the identifying attributes: data set elements come in
+ * ascending order (PS3.5 7.1), so past it the attributes are reported
+ * without waiting for the end of a data set that may be very long (and
+ * beyond the stream depth).
+ */
+#define LAST_ATTR_TAG	0x00181020u
 
 /* The element header in ds->hdr is complete: act on it. */
 static void
@@ -1022,6 +1037,8 @@ ds_element(struct proto_ctx *ctx, struct dataset *ds, uint16_t group,
 				return;
 			}
 		}
+		if (ds->depth == 0 && tag > LAST_ATTR_TAG && !ds->emitted)
+			emit_dataset(ctx, ds);
 		if (sq || frag) {
 			if (ds_push(ctx, ds, frag ? LV_FRAG : LV_SEQ, inner,
 			    len) == 0)
@@ -1162,10 +1179,13 @@ ds_feed(struct proto_ctx *ctx, struct dataset *ds, const uint8_t *p,
 	}
 }
 
+/*
+ * Reports the identifying attributes (once) and the patient tags not yet
+ * reported.
+ */
 static void
-emit_dataset(struct proto_ctx *ctx, const struct dicom_half *h)
+emit_dataset(struct proto_ctx *ctx, struct dataset *ds)
 {
-	const struct dataset *ds = &h->ds;
 	struct observation o;
 	char tags[PHI_MAX * 12 + 8], names[PHI_MAX * 28 + 8];
 	size_t nt = 0, nn = 0;
@@ -1175,22 +1195,23 @@ emit_dataset(struct proto_ctx *ctx, const struct dicom_half *h)
 		return;
 	for (size_t i = 0; i < NATTRS; i++)
 		any = any || ds->got[i][0] != '\0';
-	if (any) {
+	if (any && !ds->emitted) {
 		proto_obs_init(ctx, &o, OBS_DICOM);
 		proto_subject_sender(ctx, &o);
 		(void)obs_cstr(&o, "pdu", "dataset");
-		if (h->cmdname[0] != '\0')
-			(void)obs_cstr(&o, "command", h->cmdname);
+		if (ds->cmd[0] != '\0')
+			(void)obs_cstr(&o, "command", ds->cmd);
 		(void)obs_cstr(&o, "encoding", ts_text(ds->ts));
 		for (size_t i = 0; i < NATTRS; i++)
 			if (ds->got[i][0] != '\0')
 				(void)obs_cstr(&o, attrs[i].key, ds->got[i]);
 		obs_emit(ctx->bus, &o);
 	}
-	if (ds->nphi == 0)
+	ds->emitted = true;
+	if (ds->nphi == ds->phi_sent)
 		return;
 	/* Tags and names only: a patient value is never read into memory. */
-	for (unsigned int i = 0; i < ds->nphi; i++) {
+	for (unsigned int i = ds->phi_sent; i < ds->nphi; i++) {
 		static const char hex[] = "0123456789ABCDEF";
 		uint32_t t = ds->phi[i];
 		const char *nm = phi_name((uint16_t)(t & 0xffff));
@@ -1219,12 +1240,13 @@ emit_dataset(struct proto_ctx *ctx, const struct dicom_half *h)
 	(void)obs_cstr(&o, "proto", PROTO);
 	(void)obs_cstr(&o, "tags", tags);
 	(void)obs_cstr(&o, "names", names);
-	(void)obs_u64(&o, "count", ds->nphi);
+	(void)obs_u64(&o, "count", ds->nphi - ds->phi_sent);
 	if (ds->phi_cut)
 		(void)obs_bool(&o, "truncated", true);
-	if (h->cmdname[0] != '\0')
-		(void)obs_cstr(&o, "command", h->cmdname);
+	if (ds->cmd[0] != '\0')
+		(void)obs_cstr(&o, "command", ds->cmd);
 	obs_emit(ctx->bus, &o);
+	ds->phi_sent = ds->nphi;
 }
 
 static void
@@ -1235,7 +1257,7 @@ ds_finish(struct proto_ctx *ctx, struct dicom_half *h)
 	if (!ds->skipping && (ds->hdrhave > 0 || ds->vleft > 0 ||
 	    ds->depth > 0))
 		ds_fail(ctx, ds, "data set ends inside an element");
-	emit_dataset(ctx, h);
+	emit_dataset(ctx, ds);
 	ds->active = false;
 }
 
@@ -1276,7 +1298,6 @@ command_set(struct proto_ctx *ctx, struct dicom_state *st,
 	const char *name;
 
 	memset(&cmd, 0, sizeof(cmd));
-	h->cmdname[0] = '\0';
 	while (cur_left(&c) > 0) {
 		int r = 0;
 
@@ -1340,11 +1361,10 @@ command_set(struct proto_ctx *ctx, struct dicom_state *st,
 	name = command_name(cmd.field);
 	if (name == NULL)
 		goto bad;
-	memcpy(h->cmdname, name, strlen(name) + 1);
 	/* PS3.7 E.1: 0x0101 means no data set follows. */
 	if (cmd.data_type != 0x0101) {
 		h->ms = MSG_DATA;
-		ds_start(&h->ds, (enum ts_kind)st->pc_ts[h->msg_pcid]);
+		ds_start(&h->ds, (enum ts_kind)st->pc_ts[h->msg_pcid], name);
 	} else
 		h->ms = MSG_IDLE;
 	if (ctx->bus == NULL)
