@@ -106,7 +106,23 @@
 	X(HL7_FRAME_TOO_LONG, "hl7.frame_too_long")                        \
 	X(HL7_BAD_MSH, "hl7.bad_msh")                                      \
 	X(HL7_BAD_SEGMENT, "hl7.bad_segment")                              \
-	X(HL7_LF_SEPARATOR, "hl7.lf_segment_separator")
+	X(HL7_LF_SEPARATOR, "hl7.lf_segment_separator")                   \
+	/* http, banners */                                                \
+	X(HTTP_BAD_REQUEST_LINE, "http.bad_request_line")                  \
+	X(HTTP_BAD_STATUS_LINE, "http.bad_status_line")                    \
+	X(HTTP_BAD_HEADER, "http.bad_header")                              \
+	X(HTTP_HEADER_TOO_LONG, "http.header_too_long")                    \
+	X(HTTP_BAD_CONTENT_LENGTH, "http.bad_content_length")              \
+	X(HTTP_BAD_CHUNK, "http.bad_chunk")                                \
+	X(HTTP_BAD_AUTH, "http.bad_auth")                                  \
+	X(DICOMFILE_BAD_META, "dicom_file.bad_meta")                       \
+	X(TELNET_BAD_OPTION, "telnet.bad_option")                          \
+	X(FTP_BAD_LINE, "ftp.bad_line")                                    \
+	X(FTP_BAD_ADDRESS, "ftp.bad_address")                              \
+	X(SMTP_BAD_LINE, "smtp.bad_line")                                  \
+	X(SMTP_BAD_AUTH, "smtp.bad_auth")                                  \
+	X(MYSQL_BAD_PACKET, "mysql.bad_packet")                            \
+	X(PGSQL_BAD_MESSAGE, "pgsql.bad_message")
 
 enum malform {
 #define X(id, name) MAL_##id,

@@ -67,6 +67,13 @@ extern const struct dissector dissector_rdp;
 extern const struct dissector dissector_ssdp;
 extern const struct dissector dissector_modbus;
 extern const struct dissector dissector_bacnet;
+extern const struct dissector dissector_http;
+extern const struct dissector dissector_dicomfile;
+extern const struct dissector dissector_telnet;
+extern const struct dissector dissector_ftp;
+extern const struct dissector dissector_smtp;
+extern const struct dissector dissector_mysql;
+extern const struct dissector dissector_pgsql;
 
 extern const struct dissector dissector_mqtt;
 extern const struct dissector dissector_mqtt_any;

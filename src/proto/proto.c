@@ -33,6 +33,13 @@ const struct dissector *const proto_dissectors[] = {
 	&dissector_coap,
 	&dissector_mqtt_any,
 	&dissector_hl7,
+	&dissector_http,
+	&dissector_telnet,
+	&dissector_ftp,
+	&dissector_smtp,
+	&dissector_mysql,
+	&dissector_pgsql,
+	&dissector_dicomfile,
 	NULL,
 };
 
