@@ -58,6 +58,8 @@
 #define AE_MAX		16
 /* PS3.8 D.3.3.2.3: implementation version name, 1..16 bytes. */
 #define VERSION_MAX	16
+/* A user name (user identity negotiation) is reported up to this. */
+#define USER_MAX	128
 /* A command set longer than this is refused (real ones are ~200 bytes). */
 #define CMD_MAX		4096
 /* Identifying attribute values are kept up to this many bytes. */
@@ -486,6 +488,7 @@ struct assoc {
 	bool		 has_async;
 	uint16_t	 async_inv, async_perf;
 	int		 user_identity;	/* type, or -1 */
+	char		 user[USER_MAX + 1];	/* types 1 and 2 */
 	bool		 identity_ack;
 };
 
@@ -681,13 +684,28 @@ user_info(struct proto_ctx *ctx, struct assoc *a, struct cursor v)
 			break;
 		case 0x58:
 			/*
-			 * PS3.7 D.3.3.7: user identity. Only its type is
-			 * kept: the fields are a user name, a password, a
-			 * Kerberos ticket, a SAML assertion or a JWT.
+			 * PS3.7 D.3.3.7: user identity type (1 user name,
+			 * 2 user name and passcode, 3 Kerberos, 4 SAML,
+			 * 5 JWT), positive response requested, primary
+			 * field, secondary field (the passcode, type 2).
+			 * Only a user name is kept; tickets, assertions,
+			 * tokens and the passcode are never read.
 			 */
-			if (cur_u8(&sub, &b1) == -1 || b1 < 1 || b1 > 5)
+			if (cur_u8(&sub, &b1) == -1 || b1 < 1 || b1 > 5 ||
+			    cur_skip(&sub, 1) == -1 ||
+			    cur_be16(&sub, &ulen) == -1 ||
+			    cur_sub(&sub, ulen, &u) == -1 ||
+			    cur_be16(&sub, &len) == -1 ||
+			    cur_skip(&sub, len) == -1 || cur_left(&sub) != 0 ||
+			    (b1 == 2) != (len > 0))
 				goto bad;
 			a->user_identity = b1;
+			if (b1 <= 2) {
+				size_t n = ulen < USER_MAX ? ulen : USER_MAX;
+
+				memcpy(a->user, u.p, n);
+				a->user[n] = '\0';
+			}
 			break;
 		case 0x59:
 			a->identity_ack = true;
@@ -740,6 +758,31 @@ emit_assoc(struct proto_ctx *ctx, const char *pdu, const struct assoc *a)
 		(void)obs_u64(&o, "user_identity", (uint64_t)a->user_identity);
 	if (a->identity_ack)
 		(void)obs_bool(&o, "user_identity_ack", true);
+	obs_emit(ctx->bus, &o);
+}
+
+/*
+ * A user identity in an A-ASSOCIATE-RQ: a login whose kind (and, for a
+ * user name, the name) crossed in clear, reported like the other
+ * protocols' logins (docs/observations.md, credential).
+ */
+static void
+emit_credential(struct proto_ctx *ctx, const struct assoc *a)
+{
+	static const char *const schemes[] = { NULL, "username",
+		"username-passcode", "kerberos", "saml", "jwt" };
+	struct observation o;
+
+	if (ctx->bus == NULL)
+		return;
+	proto_obs_init(ctx, &o, OBS_CREDENTIAL);
+	proto_subject_sender(ctx, &o);
+	(void)obs_cstr(&o, "protocol", PROTO);
+	(void)obs_cstr(&o, "scheme", schemes[a->user_identity]);
+	if (a->user_identity <= 2)
+		(void)obs_str(&o, "user", a->user, strlen(a->user));
+	(void)obs_bool(&o, "password", a->user_identity == 2);
+	(void)obs_cstr(&o, "target", a->called);
 	obs_emit(ctx->bus, &o);
 }
 
@@ -811,6 +854,8 @@ assoc_pdu(struct proto_ctx *ctx, struct dicom_state *st,
 	if (a->has_max)
 		h->max_recv = a->max_pdu;
 	emit_assoc(ctx, rq ? "associate_rq" : "associate_ac", a);
+	if (rq && a->user_identity > 0)
+		emit_credential(ctx, a);
 }
 
 /* A-ASSOCIATE-RJ, A-RELEASE-RQ/RP, A-ABORT: four bytes (PS3.8 9.3.4-8). */

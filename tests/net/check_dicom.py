@@ -21,7 +21,8 @@ ATTRS = {
     "software_versions": "sw1.2;fw3.4", "serial": "SN-0042",
     "institution": "St. Example Hospital", "department": "Radiology",
 }
-PATIENT = ["DOE^JOHN", "DOE*", "PID12345", "19700101"]
+# Never in ward's events: patient values, and the passcode of the login.
+PATIENT = ["DOE^JOHN", "DOE*", "PID12345", "19700101", "s3cret"]
 PDU = {"associate_rq": 1, "associate_ac": 2, "associate_rj": 3,
        "release_rq": 5, "release_rp": 6, "abort": 7}
 
@@ -38,9 +39,12 @@ for v in PATIENT:
 ward = {}
 for line in raw.splitlines():
     ev = json.loads(line)
-    if ev.get("event_type") not in ("dicom", "phi"):
+    if ev.get("event_type") not in ("dicom", "phi", "credential"):
         continue
     if ev["event_type"] == "phi" and ev["phi"].get("proto") != "dicom":
+        continue
+    if ev["event_type"] == "credential" and \
+            ev["credential"].get("protocol") != "dicom":
         continue
     port = ev["src_port"]
     d = 0 if ev["subject"]["ip"] == MOD else 1
@@ -50,7 +54,7 @@ for line in raw.splitlines():
 COLS = ["sport", "dport", "src", "type", "calling", "called", "pcid",
         "result", "abss", "xfer", "maxpdu", "impl_uid", "impl_ver",
         "rj_result", "rj_source", "rj_reason", "ab_source", "ab_reason",
-        "info", "tag", "vl", "str"]
+        "info", "tag", "vl", "str", "id_type", "id_user"]
 tshark = {}
 for line in open(tshark_path):
     f = dict(zip(COLS, line.rstrip("\n").split("|")))
@@ -169,6 +173,16 @@ for port in sorted(set(ward) | set(tshark)):
                 if (e["source"], e["reason"]) != (int(f["ab_source"]),
                                                   int(f["ab_reason"])):
                     err("%s: abort fields" % tag)
+        # User identity: the scheme and user name, never the passcode.
+        tids = [(int(f["id_type"]), f["id_user"]) for f in t[d]
+                if f.get("id_type")]
+        wids = [({"username": 1, "username-passcode": 2, "kerberos": 3,
+                  "saml": 4, "jwt": 5}[e["credential"]["scheme"]],
+                 e["credential"].get("user", ""))
+                for e in w[d] if e["event_type"] == "credential"]
+        if tids != wids:
+            err("%s: user identity ward %s, tshark %s" % (tag, wids, tids))
+        kinds_seen.update("login" for _ in wids)
         # Commands: tshark's Info column names each command and its ID.
         tcmds = [(m.group(1), int(m.group(2))) for f in t[d] for m in
                  re.finditer(r"\b([CN]-[A-Z-]+-(?:RQ|RSP)) ID=(\d+)",
@@ -211,6 +225,8 @@ for port in sorted(set(ward) | set(tshark)):
 for k in (1, 2, 3, 5, 6, 7):
     if k not in kinds_seen:
         err("no PDU of type %d reported" % k)
+if "login" not in kinds_seen:
+    err("the store with a user name and passcode gave no credential")
 if encodings != {"implicit_le", "explicit_le", "explicit_be"}:
     err("data set encodings seen: %s" % sorted(encodings))
 if not any(e["dest_port"] == 4104 for c in ward.values() for e in c[0]):

@@ -9,8 +9,9 @@
 # made at test time with dump2dcm (Modality CT, GE MEDICAL SYSTEMS,
 # Revolution CT, a station name, software versions, a patient name and ID).
 # Traffic: an echo, an echo to an unknown AE (A-ASSOCIATE-RJ), an echo that
-# aborts (A-ABORT), stores in implicit VR LE, explicit VR LE and explicit
-# VR BE, a study-level C-FIND by patient name.
+# aborts (A-ABORT), stores in implicit VR LE, explicit VR LE (with a user
+# name and passcode) and explicit VR BE, a study-level C-FIND by patient
+# name.
 #
 # The capture (dumpcap on the bridge) goes through `$WARD analyze --eve -`
 # and tshark; the two are compared field by field: AE titles, presentation
@@ -136,7 +137,9 @@ run echoscu -aet MODALITY -aec NOSUCHAE $PACS_IP 11112 &&
 run echoscu --abort -aet MODALITY -aec PACS $PACS_IP 11112
 run storescu -xi -aet MODALITY -aec PACS $PACS_IP 11112 "$dir/ct.dcm" ||
 	fail "storescu (implicit) failed"
-run storescu -xe -aet MODALITY -aec PACS $PACS_IP 11112 "$dir/ct.dcm" ||
+# With a user name and passcode (user identity negotiation, PS3.7 D.3.3.7).
+run storescu -xe -usr tech1 -pwd s3cret -aet MODALITY -aec PACS $PACS_IP \
+    11112 "$dir/ct.dcm" ||
 	fail "storescu (explicit little endian) failed"
 run storescu -xb -aet MODALITY -aec ARCHIVE $PACS_IP 4104 "$dir/ct-be.dcm" ||
 	fail "storescu (explicit big endian) failed"
@@ -161,7 +164,8 @@ tshark -r "$cap" -d tcp.port==4104,dicom -o dicom.tag_tree:TRUE -Y dicom \
     -e dicom.assoc.reject.result -e dicom.assoc.reject.source \
     -e dicom.assoc.reject.reason -e dicom.assoc.abort.source \
     -e dicom.assoc.abort.reason -e _ws.col.Info -e dicom.tag -e dicom.tag.vl \
-    -e dicom.tag.value.str \
+    -e dicom.tag.value.str -e dicom.userinfo.user_identify.type \
+    -e dicom.userinfo.user_identify.primary_field \
     >"$dir/tshark.txt" 2>"$dir/tshark.err" ||
 	{ cat "$dir/tshark.err" >&2; fail "tshark failed"; }
 

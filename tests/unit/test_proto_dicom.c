@@ -350,7 +350,8 @@ static void
 test_assoc_rq(void **state)
 {
 	static const size_t slices[] = { 0, 1, 7 };
-	static const char *const secrets[] = { "alice", "s3cret", NULL };
+	const struct observation *o;
+	static const char *const secrets[] = { "s3cret", NULL };
 
 	(void)state;
 	for (size_t s = 0; s < 3; s++) {
@@ -360,10 +361,19 @@ test_assoc_rq(void **state)
 		dct_init(&t);
 		build_rq(&m, TS_EXPL);
 		dc_feedb(&t, 0, &m, slices[s]);
-		assert_int_equal(t.fx.col->n, 1);
+		assert_int_equal(t.fx.col->n, 2);
 		check_rq(dicom_pdu(&t, "associate_rq", 0),
 		    TS_IMPL "=Implicit VR Little Endian;"
 		    TS_EXPL "=Explicit VR Little Endian");
+		/* The user name and passcode crossed: a credential. */
+		o = nth(&t.fx, OBS_CREDENTIAL, 0);
+		assert_non_null(o);
+		assert_subject_ip(o, "10.0.0.10");
+		assert_str(o, "protocol", "dicom");
+		assert_str(o, "scheme", "username-passcode");
+		assert_str(o, "user", "alice");
+		assert_true(get_bool(o, "password"));
+		assert_str(o, "target", "ANY-SCP");
 		assert_never_quoted(&t, secrets);
 		assert_int_equal(malform_total(&t.fx.mal), 0);
 		bfree(&m);
@@ -1107,6 +1117,16 @@ test_bad_items(void **state)
 		dc_pdu(&m, 1, &body);
 		dc_expect_bad(&m, 0, MAL_DICOM_BAD_ITEM, (uint64_t)extra);
 	}
+	/* User identity type 2 without its passcode; type 9. */
+	for (unsigned int type = 2; type < 10; type += 7) {
+		body.n = m.n = ui.n = 0;
+		assoc_head(&body, "A", "B");
+		dc_item(&ui, 0x58, (const uint8_t[]){ (uint8_t)type, 0, 0, 1,
+		    'u', 0, 0 }, 7);
+		dc_item(&body, 0x50, ui.b, ui.n);
+		dc_pdu(&m, 1, &body);
+		dc_expect_bad(&m, 0, MAL_DICOM_BAD_ITEM, 1);
+	}
 	/* Max length sub-item of 3 bytes. */
 	body.n = m.n = ui.n = 0;
 	assoc_head(&body, "A", "B");
@@ -1599,6 +1619,45 @@ test_gap(void **state)
 	bfree(&m);
 }
 
+/* A JWT (type 5): the kind is reported, never the token. */
+static void
+test_user_identity_jwt(void **state)
+{
+	struct buf m = { 0 }, body = { 0 }, ui = { 0 }, sub = { 0 };
+	static const char *const secrets[] = { "eyJhbGciOi", NULL };
+	struct dct t;
+	const struct observation *o;
+
+	(void)state;
+	assoc_head(&body, "PACS", "CLIENT");
+	dc_pc_rq(&body, 1, VERIFY, TS_IMPL, NULL);
+	b8(&sub, 5);
+	b8(&sub, 1);
+	b16(&sub, 10);
+	bstr(&sub, "eyJhbGciOi");
+	b16(&sub, 0);
+	dc_item(&ui, 0x58, sub.b, sub.n);
+	dc_item(&body, 0x50, ui.b, ui.n);
+	dc_pdu(&m, 1, &body);
+	dct_init(&t);
+	dc_feedb(&t, 0, &m, 0);
+	assert_int_equal(get_u64(dicom_pdu(&t, "associate_rq", 0),
+	    "user_identity"), 5);
+	o = nth(&t.fx, OBS_CREDENTIAL, 0);
+	assert_non_null(o);
+	assert_str(o, "scheme", "jwt");
+	assert_null(obs_get(o, "user"));
+	assert_false(get_bool(o, "password"));
+	assert_str(o, "target", "PACS");
+	assert_never_quoted(&t, secrets);
+	assert_int_equal(malform_total(&t.fx.mal), 0);
+	dct_free(&t);
+	bfree(&m);
+	bfree(&body);
+	bfree(&ui);
+	bfree(&sub);
+}
+
 /* Every prefix of a whole conversation: no crash, no false observation. */
 static void
 test_truncations(void **state)
@@ -1698,6 +1757,7 @@ main(void)
 		cmocka_unit_test(test_un_sequence),
 		cmocka_unit_test(test_deflate_skipped),
 		cmocka_unit_test(test_gap),
+		cmocka_unit_test(test_user_identity_jwt),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_probe_and_table),
 	};
