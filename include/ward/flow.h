@@ -77,6 +77,7 @@ struct flow {
 	const struct dissector	*app;
 	void			*app_state;
 	uint8_t			 app_tried;	/* payload packets probed */
+	uint16_t		 malformed_reported;	/* MALFORMED events sent */
 	struct stream		*stream[2];
 
 	/* The table's own list links. */

@@ -81,7 +81,11 @@ extern const struct dissector dissector_coap;
 /* Every dissector, NULL-terminated. */
 extern const struct dissector *const proto_dissectors[];
 
-/* Helpers for dissectors: emits a MALFORMED observation and counts it. */
+/*
+ * Helpers for dissectors: counts a malformation and emits a MALFORMED
+ * observation, at most PROTO_MALFORMED_PER_FLOW of them per flow.
+ */
+#define PROTO_MALFORMED_PER_FLOW 16
 void proto_malformed(struct proto_ctx *, enum malform, const char *proto,
     const char *what);
 /* Fills the subject of o from the sender (dir) of the packet in ctx. */

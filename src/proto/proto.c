@@ -99,6 +99,15 @@ proto_malformed(struct proto_ctx *ctx, enum malform k, const char *proto,
 		malform_count(ctx->mal, k);
 	if (ctx->bus == NULL)
 		return;
+	/*
+	 * Counted always, reported a few times per flow: a peer sending
+	 * garbage must not turn into a flood of events.
+	 */
+	if (ctx->flow != NULL) {
+		if (ctx->flow->malformed_reported >= PROTO_MALFORMED_PER_FLOW)
+			return;
+		ctx->flow->malformed_reported++;
+	}
 	proto_obs_init(ctx, &o, OBS_MALFORMED);
 	proto_subject_sender(ctx, &o);
 	(void)obs_cstr(&o, "proto", proto);

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "ward/asset.h"
+#include "ward/proto.h"
 #include "ward/sensor.h"
 
 #define SEC 1000000ULL
@@ -247,6 +248,32 @@ test_garbage_frames_are_counted_not_fatal(void **state)
 	sensor_free(s);
 }
 
+static void
+test_malformed_events_bounded_per_flow(void **state)
+{
+	struct obs_bus *bus = obs_bus_new();
+	struct malform_counts mal;
+	struct seen seen;
+	struct proto_ctx ctx;
+	struct flow f;
+
+	(void)state;
+	memset(&seen, 0, sizeof(seen));
+	memset(&mal, 0, sizeof(mal));
+	memset(&f, 0, sizeof(f));
+	memset(&ctx, 0, sizeof(ctx));
+	assert_int_equal(obs_subscribe(bus, OBS_MASK_ALL, collect, &seen), 0);
+	ctx.bus = bus;
+	ctx.mal = &mal;
+	ctx.flow = &f;
+	for (int i = 0; i < 100; i++)
+		proto_malformed(&ctx, MAL_DNS_BAD_NAME, "dns", "test");
+	/* Every one is counted; a few are reported. */
+	assert_int_equal(mal.n[MAL_DNS_BAD_NAME], 100);
+	assert_int_equal(seen.count[OBS_MALFORMED], PROTO_MALFORMED_PER_FLOW);
+	obs_bus_free(bus);
+}
+
 int
 main(void)
 {
@@ -254,6 +281,7 @@ main(void)
 		cmocka_unit_test(test_tcp_service_and_flow_record),
 		cmocka_unit_test(test_udp_reply_is_a_service_and_dissector_runs),
 		cmocka_unit_test(test_garbage_frames_are_counted_not_fatal),
+		cmocka_unit_test(test_malformed_events_bounded_per_flow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
