@@ -6,12 +6,22 @@ set -eu
 cd "$(dirname "$0")"
 lists="deps-build.txt"
 [ "${1:-}" = "--test" ] && lists="$lists deps-test.txt"
-pkgs=$(cat $lists 2>/dev/null | sed 's/#.*//' | tr -s ' \n' '\n' | sort -u | grep -v '^$')
+# A line is "PACKAGE" or "PACKAGE COMMAND": with a command, the package is
+# needed only when that command is missing (machines that carry Node.js
+# from elsewhere already have npm, and Debian's npm would conflict).
 missing=""
-for p in $pkgs; do
+# shellcheck disable=SC2086
+lines=$(cat $lists 2>/dev/null | sed 's/#.*//' | awk 'NF { print $1 " " $2 }' | sort -u)
+while read -r p cmd; do
+	[ -n "$p" ] || continue
+	if [ -n "$cmd" ] && command -v "$cmd" >/dev/null 2>&1; then
+		continue
+	fi
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 		missing="$missing $p"
-done
+done <<EOF
+$lines
+EOF
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps.sh: these Debian packages are missing:$missing" >&2
