@@ -1,8 +1,9 @@
 #!/bin/sh
 # Golden tests: for each capture listed in tests/pcap/golden.list, runs
-# `ward analyze --json` and compares with the expected document beside it
-# (CAPTURE.golden.json), ignoring what changes from run to run (timing, the
-# version). Any difference fails with a diff.
+# `ward analyze --json --eve` and compares the inventory document and every
+# event (observations, flow records, asset changes) with the expected file
+# beside it (CAPTURE.golden.json), ignoring what changes from run to run
+# (timing, the version, memory). Any difference fails with a diff.
 #
 # Usage: golden.sh WARD [--update]
 # --update rewrites the expected files: review the diff before committing.
@@ -14,26 +15,35 @@ top=$(cd "$here/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-normalize() {
+normalize() {	# normalize DOC EVE
 	python3 -c '
 import json, sys
-d = json.load(sys.stdin)
-d.pop("ward_version", None)
-d.pop("inputs", None)
-s = d.get("summary", {})
 # Timing varies by run; flow memory by the state size of the dissectors
 # (every new parser changes it), which the flow unit tests cover instead.
-for k in ("seconds", "packets_per_second", "inputs", "flow_memory_peak"):
-    s.pop(k, None)
-json.dump(d, sys.stdout, indent=1, sort_keys=True)
+VOLATILE = ("seconds", "packets_per_second", "inputs", "flow_memory_peak")
+d = json.load(open(sys.argv[1]))
+d.pop("ward_version", None)
+d.pop("inputs", None)
+for k in VOLATILE:
+    d.get("summary", {}).pop(k, None)
+events = []
+for line in open(sys.argv[2]):
+    e = json.loads(line)
+    if e.get("event_type") == "stats":
+        continue
+    events.append(e)
+json.dump({"analyze": d, "events": events}, sys.stdout, indent=1,
+          sort_keys=True)
 print()
-'
+' "$1" "$2"
 }
 while read -r cap; do
 	case "$cap" in ''|'#'*) continue ;; esac
 	want="$top/$cap.golden.json"
-	"$WARD" analyze --json --no-progress "$top/$cap" 2>"$tmp/err" |
-		normalize >"$tmp/got.json"
+	rm -f "$tmp/eve"
+	"$WARD" analyze --json --no-progress --eve "$tmp/eve" "$top/$cap" \
+	    >"$tmp/doc.json" 2>"$tmp/err"
+	normalize "$tmp/doc.json" "$tmp/eve" >"$tmp/got.json"
 	if [ "$update" = "--update" ]; then
 		cp "$tmp/got.json" "$want"
 		echo "updated: $cap"
