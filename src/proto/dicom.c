@@ -175,12 +175,29 @@ static const struct uid_name uid_names[] = {
 	{ "1.2.840.10008.1.2.5", "RLE Lossless", TS_EXPLICIT_LE },
 };
 
+/* Every UID in the table is under the DICOM root (PS3.5 9.1). */
+#define DICOM_ROOT	"1.2.840.10008."
+#define DICOM_ROOT_LEN	(sizeof(DICOM_ROOT) - 1)
+
+/*
+ * An association request names up to 128 abstract syntaxes, each with its
+ * transfer syntaxes: the shared root is checked once, then only the part
+ * after it, first byte first.
+ */
 static const struct uid_name *
 uid_lookup(const char *uid)
 {
-	for (size_t i = 0; i < sizeof(uid_names) / sizeof(uid_names[0]); i++)
-		if (strcmp(uid_names[i].uid, uid) == 0)
+	const char *rest;
+
+	if (strncmp(uid, DICOM_ROOT, DICOM_ROOT_LEN) != 0)
+		return NULL;
+	rest = uid + DICOM_ROOT_LEN;
+	for (size_t i = 0; i < sizeof(uid_names) / sizeof(uid_names[0]); i++) {
+		const char *r = uid_names[i].uid + DICOM_ROOT_LEN;
+
+		if (r[0] == rest[0] && strcmp(r, rest) == 0)
 			return &uid_names[i];
+	}
 	return NULL;
 }
 
