@@ -45,7 +45,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 status=0
 n=0
 
-for cap in "$dir"/*.pcap*; do
+for cap in "$dir"/*.pcap "$dir"/*.pcapng; do
 	[ -f "$cap" ] || continue
 	n=$((n + 1))
 	name=$(basename "$cap")
