@@ -46,7 +46,6 @@
 	X(NDP_BAD_OPTION, "icmpv6.bad_ndp_option")                         \
 	X(STREAM_GAP, "stream.gap")                                        \
 	X(STREAM_CAP, "stream.cap_reached")                                \
-	X(FLOW_EVICTED, "flow.evicted_under_pressure")                     \
 	X(DHCP_TRUNCATED, "dhcp.truncated")                                \
 	X(DHCP_BAD_MAGIC, "dhcp.bad_magic_cookie")                         \
 	X(DHCP_BAD_OPTION, "dhcp.bad_option")                              \
