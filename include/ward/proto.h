@@ -28,6 +28,7 @@ struct proto_ctx {
 	struct malform_counts	*mal;
 	const struct packet	*pkt;	/* the packet that carried the data */
 	struct flow		*flow;	/* NULL for flowless datagrams */
+	struct flow_table	*ft;	/* budget for state buffers, or NULL */
 	int			 dir;	/* 0 initiator to responder */
 	uint64_t		 ts;
 };

@@ -102,77 +102,80 @@ enum ts_kind {
  */
 struct uid_name {
 	const char	*uid;
+	size_t		 len;
 	const char	*name;
 	enum ts_kind	 ts;
 };
 
+#define UID(uid, name, ts) { uid, sizeof(uid) - 1, name, ts }
+
 static const struct uid_name uid_names[] = {
-	{ "1.2.840.10008.1.1", "Verification", 0 },
-	{ "1.2.840.10008.3.1.1.1", "DICOM Application Context", 0 },
-	{ "1.2.840.10008.5.1.4.1.1.1", "CR Image Storage", 0 },
-	{ "1.2.840.10008.5.1.4.1.1.1.1",
-	    "Digital X-Ray Image Storage - For Presentation", 0 },
-	{ "1.2.840.10008.5.1.4.1.1.1.1.1",
-	    "Digital X-Ray Image Storage - For Processing", 0 },
-	{ "1.2.840.10008.5.1.4.1.1.1.2",
-	    "Digital Mammography X-Ray Image Storage - For Presentation", 0 },
-	{ "1.2.840.10008.5.1.4.1.1.2", "CT Image Storage", 0 },
-	{ "1.2.840.10008.5.1.4.1.1.2.1", "Enhanced CT Image Storage", 0 },
-	{ "1.2.840.10008.5.1.4.1.1.3.1",
-	    "Ultrasound Multi-frame Image Storage", 0 },
-	{ "1.2.840.10008.5.1.4.1.1.4", "MR Image Storage", 0 },
-	{ "1.2.840.10008.5.1.4.1.1.4.1", "Enhanced MR Image Storage", 0 },
-	{ "1.2.840.10008.5.1.4.1.1.6.1", "Ultrasound Image Storage", 0 },
-	{ "1.2.840.10008.5.1.4.1.1.7", "Secondary Capture Image Storage", 0 },
-	{ "1.2.840.10008.5.1.4.1.1.11.1",
-	    "Grayscale Softcopy Presentation State Storage", 0 },
-	{ "1.2.840.10008.5.1.4.1.1.12.1",
-	    "X-Ray Angiographic Image Storage", 0 },
-	{ "1.2.840.10008.5.1.4.1.1.20", "Nuclear Medicine Image Storage", 0 },
-	{ "1.2.840.10008.5.1.4.1.1.77.1.4",
-	    "VL Photographic Image Storage", 0 },
-	{ "1.2.840.10008.5.1.4.1.1.88.11", "Basic Text SR Storage", 0 },
-	{ "1.2.840.10008.5.1.4.1.1.88.22", "Enhanced SR Storage", 0 },
-	{ "1.2.840.10008.5.1.4.1.1.104.1", "Encapsulated PDF Storage", 0 },
-	{ "1.2.840.10008.5.1.4.1.1.128",
-	    "Positron Emission Tomography Image Storage", 0 },
-	{ "1.2.840.10008.5.1.4.1.1.481.1", "RT Image Storage", 0 },
-	{ "1.2.840.10008.5.1.4.1.2.1.1",
-	    "Patient Root Query/Retrieve Information Model - FIND", 0 },
-	{ "1.2.840.10008.5.1.4.1.2.1.2",
-	    "Patient Root Query/Retrieve Information Model - MOVE", 0 },
-	{ "1.2.840.10008.5.1.4.1.2.1.3",
-	    "Patient Root Query/Retrieve Information Model - GET", 0 },
-	{ "1.2.840.10008.5.1.4.1.2.2.1",
-	    "Study Root Query/Retrieve Information Model - FIND", 0 },
-	{ "1.2.840.10008.5.1.4.1.2.2.2",
-	    "Study Root Query/Retrieve Information Model - MOVE", 0 },
-	{ "1.2.840.10008.5.1.4.1.2.2.3",
-	    "Study Root Query/Retrieve Information Model - GET", 0 },
-	{ "1.2.840.10008.5.1.4.31",
-	    "Modality Worklist Information Model - FIND", 0 },
-	{ "1.2.840.10008.3.1.2.3.3",
-	    "Modality Performed Procedure Step", 0 },
-	{ "1.2.840.10008.1.20.1", "Storage Commitment Push Model", 0 },
-	{ "1.2.840.10008.1.20.1.1",
-	    "Storage Commitment Push Model Instance", 0 },
-	{ "1.2.840.10008.5.1.1.9",
-	    "Basic Grayscale Print Management Meta", 0 },
+	UID("1.2.840.10008.1.1", "Verification", 0),
+	UID("1.2.840.10008.3.1.1.1", "DICOM Application Context", 0),
+	UID("1.2.840.10008.5.1.4.1.1.1", "CR Image Storage", 0),
+	UID("1.2.840.10008.5.1.4.1.1.1.1",
+	    "Digital X-Ray Image Storage - For Presentation", 0),
+	UID("1.2.840.10008.5.1.4.1.1.1.1.1",
+	    "Digital X-Ray Image Storage - For Processing", 0),
+	UID("1.2.840.10008.5.1.4.1.1.1.2",
+	    "Digital Mammography X-Ray Image Storage - For Presentation", 0),
+	UID("1.2.840.10008.5.1.4.1.1.2", "CT Image Storage", 0),
+	UID("1.2.840.10008.5.1.4.1.1.2.1", "Enhanced CT Image Storage", 0),
+	UID("1.2.840.10008.5.1.4.1.1.3.1",
+	    "Ultrasound Multi-frame Image Storage", 0),
+	UID("1.2.840.10008.5.1.4.1.1.4", "MR Image Storage", 0),
+	UID("1.2.840.10008.5.1.4.1.1.4.1", "Enhanced MR Image Storage", 0),
+	UID("1.2.840.10008.5.1.4.1.1.6.1", "Ultrasound Image Storage", 0),
+	UID("1.2.840.10008.5.1.4.1.1.7", "Secondary Capture Image Storage", 0),
+	UID("1.2.840.10008.5.1.4.1.1.11.1",
+	    "Grayscale Softcopy Presentation State Storage", 0),
+	UID("1.2.840.10008.5.1.4.1.1.12.1",
+	    "X-Ray Angiographic Image Storage", 0),
+	UID("1.2.840.10008.5.1.4.1.1.20", "Nuclear Medicine Image Storage", 0),
+	UID("1.2.840.10008.5.1.4.1.1.77.1.4",
+	    "VL Photographic Image Storage", 0),
+	UID("1.2.840.10008.5.1.4.1.1.88.11", "Basic Text SR Storage", 0),
+	UID("1.2.840.10008.5.1.4.1.1.88.22", "Enhanced SR Storage", 0),
+	UID("1.2.840.10008.5.1.4.1.1.104.1", "Encapsulated PDF Storage", 0),
+	UID("1.2.840.10008.5.1.4.1.1.128",
+	    "Positron Emission Tomography Image Storage", 0),
+	UID("1.2.840.10008.5.1.4.1.1.481.1", "RT Image Storage", 0),
+	UID("1.2.840.10008.5.1.4.1.2.1.1",
+	    "Patient Root Query/Retrieve Information Model - FIND", 0),
+	UID("1.2.840.10008.5.1.4.1.2.1.2",
+	    "Patient Root Query/Retrieve Information Model - MOVE", 0),
+	UID("1.2.840.10008.5.1.4.1.2.1.3",
+	    "Patient Root Query/Retrieve Information Model - GET", 0),
+	UID("1.2.840.10008.5.1.4.1.2.2.1",
+	    "Study Root Query/Retrieve Information Model - FIND", 0),
+	UID("1.2.840.10008.5.1.4.1.2.2.2",
+	    "Study Root Query/Retrieve Information Model - MOVE", 0),
+	UID("1.2.840.10008.5.1.4.1.2.2.3",
+	    "Study Root Query/Retrieve Information Model - GET", 0),
+	UID("1.2.840.10008.5.1.4.31",
+	    "Modality Worklist Information Model - FIND", 0),
+	UID("1.2.840.10008.3.1.2.3.3",
+	    "Modality Performed Procedure Step", 0),
+	UID("1.2.840.10008.1.20.1", "Storage Commitment Push Model", 0),
+	UID("1.2.840.10008.1.20.1.1",
+	    "Storage Commitment Push Model Instance", 0),
+	UID("1.2.840.10008.5.1.1.9",
+	    "Basic Grayscale Print Management Meta", 0),
 	/* Transfer syntaxes (PS3.6 annex A, PS3.5 section 10). */
-	{ "1.2.840.10008.1.2", "Implicit VR Little Endian", TS_IMPLICIT_LE },
-	{ "1.2.840.10008.1.2.1", "Explicit VR Little Endian", TS_EXPLICIT_LE },
-	{ "1.2.840.10008.1.2.1.99", "Deflated Explicit VR Little Endian",
-	    TS_DEFLATE },
-	{ "1.2.840.10008.1.2.2", "Explicit VR Big Endian", TS_EXPLICIT_BE },
-	{ "1.2.840.10008.1.2.4.50", "JPEG Baseline", TS_EXPLICIT_LE },
-	{ "1.2.840.10008.1.2.4.51", "JPEG Extended", TS_EXPLICIT_LE },
-	{ "1.2.840.10008.1.2.4.57", "JPEG Lossless", TS_EXPLICIT_LE },
-	{ "1.2.840.10008.1.2.4.70", "JPEG Lossless SV1", TS_EXPLICIT_LE },
-	{ "1.2.840.10008.1.2.4.80", "JPEG-LS Lossless", TS_EXPLICIT_LE },
-	{ "1.2.840.10008.1.2.4.81", "JPEG-LS Near-Lossless", TS_EXPLICIT_LE },
-	{ "1.2.840.10008.1.2.4.90", "JPEG 2000 Lossless", TS_EXPLICIT_LE },
-	{ "1.2.840.10008.1.2.4.91", "JPEG 2000", TS_EXPLICIT_LE },
-	{ "1.2.840.10008.1.2.5", "RLE Lossless", TS_EXPLICIT_LE },
+	UID("1.2.840.10008.1.2", "Implicit VR Little Endian", TS_IMPLICIT_LE),
+	UID("1.2.840.10008.1.2.1", "Explicit VR Little Endian", TS_EXPLICIT_LE),
+	UID("1.2.840.10008.1.2.1.99", "Deflated Explicit VR Little Endian",
+	    TS_DEFLATE),
+	UID("1.2.840.10008.1.2.2", "Explicit VR Big Endian", TS_EXPLICIT_BE),
+	UID("1.2.840.10008.1.2.4.50", "JPEG Baseline", TS_EXPLICIT_LE),
+	UID("1.2.840.10008.1.2.4.51", "JPEG Extended", TS_EXPLICIT_LE),
+	UID("1.2.840.10008.1.2.4.57", "JPEG Lossless", TS_EXPLICIT_LE),
+	UID("1.2.840.10008.1.2.4.70", "JPEG Lossless SV1", TS_EXPLICIT_LE),
+	UID("1.2.840.10008.1.2.4.80", "JPEG-LS Lossless", TS_EXPLICIT_LE),
+	UID("1.2.840.10008.1.2.4.81", "JPEG-LS Near-Lossless", TS_EXPLICIT_LE),
+	UID("1.2.840.10008.1.2.4.90", "JPEG 2000 Lossless", TS_EXPLICIT_LE),
+	UID("1.2.840.10008.1.2.4.91", "JPEG 2000", TS_EXPLICIT_LE),
+	UID("1.2.840.10008.1.2.5", "RLE Lossless", TS_EXPLICIT_LE),
 };
 
 /* Every UID in the table is under the DICOM root (PS3.5 9.1). */
@@ -181,22 +184,23 @@ static const struct uid_name uid_names[] = {
 
 /*
  * An association request names up to 128 abstract syntaxes, each with its
- * transfer syntaxes: the shared root is checked once, then only the part
- * after it, first byte first.
+ * transfer syntaxes: the shared root is checked once, then only names of
+ * the same length are compared.
  */
 static const struct uid_name *
 uid_lookup(const char *uid)
 {
-	const char *rest;
+	size_t len = strlen(uid);
 
-	if (strncmp(uid, DICOM_ROOT, DICOM_ROOT_LEN) != 0)
+	if (len <= DICOM_ROOT_LEN ||
+	    memcmp(uid, DICOM_ROOT, DICOM_ROOT_LEN) != 0)
 		return NULL;
-	rest = uid + DICOM_ROOT_LEN;
 	for (size_t i = 0; i < sizeof(uid_names) / sizeof(uid_names[0]); i++) {
-		const char *r = uid_names[i].uid + DICOM_ROOT_LEN;
+		const struct uid_name *u = &uid_names[i];
 
-		if (r[0] == rest[0] && strcmp(r, rest) == 0)
-			return &uid_names[i];
+		if (u->len == len && memcmp(u->uid + DICOM_ROOT_LEN,
+		    uid + DICOM_ROOT_LEN, len - DICOM_ROOT_LEN) == 0)
+			return u;
 	}
 	return NULL;
 }
@@ -296,43 +300,67 @@ phi_name(uint16_t elem)
 	return NULL;
 }
 
-/* A joined list "a;b;c" that stops (marked "...") when full. */
+/*
+ * A joined list "a;b;c" that stops (marked "...") when full. Tokens are
+ * deduplicated through their hashes: an association request may repeat
+ * one abstract syntax in 128 contexts, and a scan of the joined text per
+ * token would cost quadratic time on every association.
+ */
+#define JOIN_TOKENS	MAX_CONTEXTS
+_Static_assert(JOIN_MAX <= UINT16_MAX, "token offsets are 16 bits");
+
 struct join {
 	char	 s[JOIN_MAX];
 	size_t	 n;
 	size_t	 cap;		/* bytes of s used at most, NUL included */
 	bool	 cut;
+	uint16_t ntok;
+	uint32_t thash[JOIN_TOKENS];
+	uint16_t toff[JOIN_TOKENS];	/* where each token starts in s */
+	uint8_t	 tlen[JOIN_TOKENS];
 };
 
-static bool
-join_has(const struct join *j, const char *tok, size_t len)
+/* FNV-1a, 32 bits. */
+static uint32_t
+join_hash(const char *p, size_t len)
 {
-	size_t i = 0;
+	uint32_t h = 2166136261u;
 
-	while (i < j->n) {
-		size_t e = i;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)p[i]) * 16777619u;
+	return h;
+}
 
-		while (e < j->n && j->s[e] != ';')
-			e++;
-		if (e - i >= len && memcmp(j->s + i, tok, len) == 0 &&
-		    (e - i == len || j->s[i + len] == '='))
+static bool
+join_has(const struct join *j, const char *tok, size_t len, uint32_t h)
+{
+	for (unsigned int i = 0; i < j->ntok; i++)
+		if (j->thash[i] == h && j->tlen[i] == len &&
+		    memcmp(j->s + j->toff[i], tok, len) == 0)
 			return true;
-		i = e + 1;
-	}
 	return false;
 }
 
-/* Appends "a" or "a=b" (b may be NULL); duplicates of a are left out. */
+/*
+ * Appends "a" or "a=b" (b may be NULL); duplicates of a are left out.
+ * Tokens longer than 255 bytes do not occur (a is a UID).
+ */
 static void
 join_add(struct join *j, const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = b != NULL ? strlen(b) + 1 : 0;
-	size_t need = (j->n > 0) + la + lb;
+	size_t la, lb, need;
+	uint32_t h;
 
-	if (j->cut || join_has(j, a, la))
+	if (j->cut)
 		return;
+	la = strlen(a);
+	h = join_hash(a, la);
+	if (la > UINT8_MAX || join_has(j, a, la, h))
+		return;
+	lb = b != NULL ? strlen(b) + 1 : 0;
+	need = (j->n > 0) + la + lb;
 	/* Room is kept for ";..." after the last token. */
-	if (j->n + need + 4 >= j->cap) {
+	if (j->ntok == JOIN_TOKENS || j->n + need + 4 >= j->cap) {
 		const char *mark = j->n > 0 ? ";..." : "...";
 		size_t ml = strlen(mark);
 
@@ -343,6 +371,10 @@ join_add(struct join *j, const char *a, const char *b)
 	}
 	if (j->n > 0)
 		j->s[j->n++] = ';';
+	j->thash[j->ntok] = h;
+	j->toff[j->ntok] = (uint16_t)j->n;
+	j->tlen[j->ntok] = (uint8_t)la;
+	j->ntok++;
 	memcpy(j->s + j->n, a, la);
 	j->n += la;
 	if (b != NULL) {
@@ -414,8 +446,7 @@ struct dicom_half {
 	uint32_t	 len;		/* of the PDU body */
 	uint32_t	 left;		/* body bytes still to come */
 
-	uint8_t		 abuf[ASSOC_BUF];
-	uint32_t	 ahave;
+	struct pbuf	 abuf;		/* association PDU, up to ASSOC_BUF */
 
 	uint8_t		 pdvhdr[PDV_HDR_LEN];
 	uint8_t		 pdvhave;
@@ -426,8 +457,7 @@ struct dicom_half {
 
 	enum msg_state	 ms;
 	uint8_t		 msg_pcid;
-	uint8_t		 cmd[CMD_MAX];
-	uint32_t	 cmdlen;
+	struct pbuf	 cmd;		/* command set, up to CMD_MAX */
 	bool		 cmd_over;
 	struct dataset	 ds;
 
@@ -438,8 +468,17 @@ struct dicom_state {
 	struct dicom_half half[2];
 	/* Per presentation context id: encoding and abstract syntax. */
 	uint8_t		 pc_ts[256];
-	char		 pc_as[MAX_CONTEXTS][UID_MAX + 1];
+	struct pbuf	 pc_as;		/* [MAX_CONTEXTS][UID_MAX + 1] */
 };
+
+/* The abstract syntax proposed for context pcid, or NULL without room. */
+static char *
+pc_as(struct dicom_state *st, uint8_t pcid)
+{
+	if (st->pc_as.len == 0)
+		return NULL;
+	return (char *)st->pc_as.p + (size_t)(pcid >> 1) * (UID_MAX + 1);
+}
 
 #define PROTO "dicom"
 
@@ -532,7 +571,7 @@ pc_rq(struct proto_ctx *ctx, struct dicom_state *st, struct assoc *a,
 	uint8_t pcid, type;
 	uint16_t len;
 	struct cursor sub;
-	char uid[UID_MAX + 1];
+	char uid[UID_MAX + 1], *as;
 	bool have_as = false;
 	unsigned int nts = 0;
 
@@ -566,7 +605,8 @@ pc_rq(struct proto_ctx *ctx, struct dicom_state *st, struct assoc *a,
 		if (type == 0x30) {
 			have_as = true;
 			join_uid(&a->as, uid);
-			memcpy(st->pc_as[pcid >> 1], uid, sizeof(uid));
+			if ((as = pc_as(st, pcid)) != NULL)
+				memcpy(as, uid, sizeof(uid));
 		} else {
 			nts++;
 			join_uid(&a->ts, uid);
@@ -589,7 +629,7 @@ pc_ac(struct proto_ctx *ctx, struct dicom_state *st, struct assoc *a,
 	uint8_t pcid, result, type;
 	uint16_t len;
 	struct cursor sub;
-	char uid[UID_MAX + 1];
+	char uid[UID_MAX + 1], *as;
 	bool have_ts = false;
 
 	if (cur_u8(&v, &pcid) == -1 || cur_skip(&v, 1) == -1 ||
@@ -633,8 +673,8 @@ pc_ac(struct proto_ctx *ctx, struct dicom_state *st, struct assoc *a,
 		}
 		join_uid(&a->ts, uid);
 		st->pc_ts[pcid] = (uint8_t)ts_of(uid);
-		if (st->pc_as[pcid >> 1][0] != '\0')
-			join_uid(&a->as, st->pc_as[pcid >> 1]);
+		if ((as = pc_as(st, pcid)) != NULL && as[0] != '\0')
+			join_uid(&a->as, as);
 	}
 	if (result == 0 && !have_ts) {
 		bad(ctx, MAL_DICOM_BAD_ITEM,
@@ -831,7 +871,8 @@ assoc_pdu(struct proto_ctx *ctx, struct dicom_state *st,
 	(void)trim_copy(called, AE_MAX, a->called);
 	(void)trim_copy(calling, AE_MAX, a->calling);
 	if (rq) {
-		memset(st->pc_as, 0, sizeof(st->pc_as));
+		(void)pbuf_zero(ctx, &st->pc_as,
+		    MAX_CONTEXTS * (UID_MAX + 1));
 		memset(st->pc_ts, 0, sizeof(st->pc_ts));
 	}
 	while (cur_left(&c) > 0) {
@@ -1352,7 +1393,7 @@ command_set(struct proto_ctx *ctx, struct dicom_state *st,
 {
 	static const char *const sub_keys[] = { "remaining", "completed",
 		"failed", "warning" };
-	struct cursor c = cur_make(h->cmd, h->cmdlen), v;
+	struct cursor c = cur_make(h->cmd.p, h->cmd.len), v;
 	struct command cmd;
 	struct observation o;
 	uint16_t group, elem;
@@ -1497,7 +1538,7 @@ pdv_begin(struct proto_ctx *ctx, struct dicom_half *h)
 		if (h->ms == MSG_IDLE) {
 			h->ms = MSG_CMD;
 			h->msg_pcid = h->pcid;
-			h->cmdlen = 0;
+			pbuf_clear(ctx, &h->cmd);
 			h->cmd_over = false;
 		}
 		return;
@@ -1521,12 +1562,9 @@ pdv_data(struct proto_ctx *ctx, struct dicom_half *h, const uint8_t *p,
 	if (h->pdvskip)
 		return;
 	if (h->ms == MSG_CMD) {
-		if (h->cmd_over || n > CMD_MAX - h->cmdlen) {
+		if (!h->cmd_over &&
+		    pbuf_append(ctx, &h->cmd, p, n, CMD_MAX) < n)
 			h->cmd_over = true;
-			return;
-		}
-		memcpy(h->cmd + h->cmdlen, p, n);
-		h->cmdlen += (uint32_t)n;
 	} else if (h->ms == MSG_DATA)
 		ds_feed(ctx, &h->ds, p, n);
 }
@@ -1610,7 +1648,7 @@ pdu_begin(struct proto_ctx *ctx, struct dicom_half *h, int dir,
 
 	h->type = h->hdr[0];
 	h->len = h->left = rd32(h->hdr + 2, true);
-	h->ahave = 0;
+	pbuf_clear(ctx, &h->abuf);
 	h->pdvhave = 0;
 	h->pdvleft = 0;
 	h->pdvskip = false;
@@ -1661,13 +1699,13 @@ pdu_begin(struct proto_ctx *ctx, struct dicom_half *h, int dir,
 static void
 pdu_end(struct proto_ctx *ctx, struct dicom_state *st, struct dicom_half *h)
 {
-	struct cursor c = cur_make(h->abuf, h->ahave);
+	struct cursor c = cur_make(h->abuf.p, h->abuf.len);
 
 	switch (h->type) {
 	case PDU_ASSOC_RQ:
 	case PDU_ASSOC_AC:
 		assoc_pdu(ctx, st, h, c, h->type == PDU_ASSOC_RQ,
-		    h->ahave < h->len);
+		    h->abuf.len < h->len);
 		break;
 	case PDU_ASSOC_RJ:
 	case PDU_RELEASE_RQ:
@@ -1704,13 +1742,9 @@ dicom_stream(struct proto_ctx *ctx, void *state, const uint8_t *p, size_t n)
 			take = pdata_feed(ctx, st, h, p, n);
 		} else {
 			take = n < h->left ? n : h->left;
-			if (h->type != 0 && h->ahave < ASSOC_BUF) {
-				size_t c = ASSOC_BUF - h->ahave;
-
-				c = c < take ? c : take;
-				memcpy(h->abuf + h->ahave, p, c);
-				h->ahave += (uint32_t)c;
-			}
+			if (h->type != 0)
+				(void)pbuf_append(ctx, &h->abuf, p, take,
+				    ASSOC_BUF);
 			h->left -= (uint32_t)take;
 		}
 		p += take;
@@ -1727,6 +1761,18 @@ dicom_gap(struct proto_ctx *ctx, void *state)
 	struct dicom_state *st = state;
 
 	st->half[ctx->dir != 0].lost = true;
+}
+
+static void
+dicom_end(struct proto_ctx *ctx, void *state)
+{
+	struct dicom_state *st = state;
+
+	for (int i = 0; i < 2; i++) {
+		pbuf_free(ctx, &st->half[i].abuf);
+		pbuf_free(ctx, &st->half[i].cmd);
+	}
+	pbuf_free(ctx, &st->pc_as);
 }
 
 /*
@@ -1766,4 +1812,5 @@ const struct dissector dissector_dicom = {
 	.state_size = sizeof(struct dicom_state),
 	.stream = dicom_stream,
 	.gap = dicom_gap,
+	.end = dicom_end,
 };

@@ -581,18 +581,39 @@ llmnr_datagram(struct proto_ctx *ctx, struct cursor *c)
  * the cap and the rest skipped. After a gap the framing is lost and the
  * direction is abandoned.
  */
-struct dns_tcp_half {
-	uint8_t		 buf[DNS_TCP_MAX];
-	size_t		 have;		/* bytes of the message in buf */
-	size_t		 msglen;	/* from the length prefix */
-	size_t		 skip;		/* bytes past the cap still to skip */
-	uint8_t		 lenbuf[2];
-	uint8_t		 lenhave;
-	bool		 lost;
+struct dns_tcp_state {
+	struct recasm	 half[2];
 };
 
-struct dns_tcp_state {
-	struct dns_tcp_half half[2];
+struct dns_tcp_arg {
+	const struct dns_flavor *fl;
+};
+
+static int64_t
+dns_tcp_frame(const uint8_t *p, size_t n)
+{
+	return n < 2 ? REC_MORE : 2 + ((int64_t)p[0] << 8 | p[1]);
+}
+
+static void
+dns_tcp_record(struct proto_ctx *ctx, void *arg, const uint8_t *p,
+    size_t len, bool cut)
+{
+	const struct dns_flavor *fl = ((struct dns_tcp_arg *)arg)->fl;
+
+	if (len == 2) {
+		proto_malformed(ctx, MAL_DNS_TRUNCATED, fl->name,
+		    "zero-length message over TCP");
+		return;
+	}
+	dns_message(ctx, fl, cur_make(p + 2, len - 2), cut);
+}
+
+static const struct rec_cfg dns_tcp_rec = {
+	.frame = dns_tcp_frame,
+	.hdr_max = 2,
+	.max = 2 + DNS_TCP_MAX,
+	.record = dns_tcp_record,
 };
 
 static void
@@ -600,46 +621,10 @@ dns_tcp_stream(struct proto_ctx *ctx, const struct dns_flavor *fl,
     void *state, const uint8_t *p, size_t n)
 {
 	struct dns_tcp_state *st = state;
-	struct dns_tcp_half *h = &st->half[ctx->dir != 0];
-	struct cursor c = cur_make(p, n);
-	size_t want, take;
+	struct dns_tcp_arg arg = { fl };
 
-	while (cur_left(&c) > 0 && !h->lost) {
-		if (h->skip > 0) {
-			take = h->skip < cur_left(&c) ? h->skip : cur_left(&c);
-			if (cur_skip(&c, take) == -1)
-				return;
-			h->skip -= take;
-			continue;
-		}
-		if (h->lenhave < 2) {
-			if (cur_u8(&c, &h->lenbuf[h->lenhave]) == -1)
-				return;
-			if (++h->lenhave < 2)
-				continue;
-			h->msglen = (size_t)h->lenbuf[0] << 8 | h->lenbuf[1];
-			h->have = 0;
-			if (h->msglen == 0) {
-				h->lenhave = 0;
-				proto_malformed(ctx, MAL_DNS_TRUNCATED, fl->name,
-				    "zero-length message over TCP");
-			}
-			continue;
-		}
-		want = (h->msglen < DNS_TCP_MAX ? h->msglen : DNS_TCP_MAX) -
-		    h->have;
-		take = want < cur_left(&c) ? want : cur_left(&c);
-		if (cur_bytes(&c, h->buf + h->have, take) == -1)
-			return;
-		h->have += take;
-		if (take < want)
-			continue;
-		dns_message(ctx, fl, cur_make(h->buf, h->have),
-		    h->have < h->msglen);
-		h->skip = h->msglen - h->have;
-		h->have = 0;
-		h->lenhave = 0;
-	}
+	(void)recasm_feed(ctx, &st->half[ctx->dir != 0], &dns_tcp_rec, &arg,
+	    p, n);
 }
 
 static bool
@@ -660,7 +645,16 @@ dns_tcp_gap(struct proto_ctx *ctx, void *state)
 {
 	struct dns_tcp_state *st = state;
 
-	st->half[ctx->dir != 0].lost = true;
+	recasm_lose(ctx, &st->half[ctx->dir != 0]);
+}
+
+static void
+dns_tcp_end(struct proto_ctx *ctx, void *state)
+{
+	struct dns_tcp_state *st = state;
+
+	recasm_free(ctx, &st->half[0]);
+	recasm_free(ctx, &st->half[1]);
 }
 
 static void
@@ -691,6 +685,7 @@ const struct dissector dissector_dns_tcp = {
 	.state_size = sizeof(struct dns_tcp_state),
 	.stream = dns_stream,
 	.gap = dns_tcp_gap,
+	.end = dns_tcp_end,
 };
 
 const struct dissector dissector_mdns = {
@@ -717,4 +712,5 @@ const struct dissector dissector_llmnr_tcp = {
 	.state_size = sizeof(struct dns_tcp_state),
 	.stream = llmnr_stream,
 	.gap = dns_tcp_gap,
+	.end = dns_tcp_end,
 };

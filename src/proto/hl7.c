@@ -104,8 +104,7 @@ enum mllp_state {
 };
 
 struct hl7_half {
-	uint8_t		 buf[HL7_MSG_MAX];
-	size_t		 have;
+	struct pbuf	 buf;		/* the frame being read */
 	uint8_t		 state;		/* enum mllp_state */
 	bool		 over;		/* this frame passed HL7_MSG_MAX */
 	bool		 junk;		/* bytes outside a frame counted */
@@ -566,7 +565,7 @@ hl7_seg_is(const struct cursor *seg, const char *name)
 static void
 hl7_frame(struct proto_ctx *ctx, struct hl7_half *h, bool truncated)
 {
-	struct cursor c = cur_make(h->buf, h->have), seg;
+	struct cursor c = cur_make(h->buf.p, h->buf.len), seg;
 	struct hl7_msg m;
 	const char *why;
 	bool open = false, first = true, lf = false;
@@ -574,7 +573,6 @@ hl7_frame(struct proto_ctx *ctx, struct hl7_half *h, bool truncated)
 	uint8_t ch;
 
 	truncated = truncated || h->over;
-	h->have = 0;
 	h->over = false;
 	while (cur_left(&c) > 0) {
 		/* Section 2.5: segments end with CR; LF is counted, accepted. */
@@ -614,6 +612,7 @@ hl7_frame(struct proto_ctx *ctx, struct hl7_half *h, bool truncated)
 		    "segments ended by LF instead of CR");
 	if (open)
 		hl7_emit(ctx, &m, truncated);
+	pbuf_clear(ctx, &h->buf);
 }
 
 /* Buffers the bytes of a frame up to the cap; the rest is skipped. */
@@ -621,13 +620,13 @@ static void
 hl7_take(struct proto_ctx *ctx, struct hl7_half *h, struct cursor *c,
     size_t n)
 {
-	size_t room = HL7_MSG_MAX - h->have, take = n < room ? n : room;
+	size_t take = pbuf_append(ctx, &h->buf, c->p, n, HL7_MSG_MAX);
 
-	if (cur_bytes(c, h->buf + h->have, take) == -1)
+	if (cur_skip(c, take) == -1)
 		return;
-	h->have += take;
 	if (take < n) {
-		if (!h->over)
+		/* Past the cap, or refused by the flow budget. */
+		if (!h->over && h->buf.len == HL7_MSG_MAX)
 			proto_malformed(ctx, MAL_HL7_FRAME_TOO_LONG, "hl7",
 			    "MLLP frame longer than 64 KiB");
 		h->over = true;
@@ -663,7 +662,7 @@ hl7_stream(struct proto_ctx *ctx, void *state, const uint8_t *p, size_t n)
 			if (cur_skip(&c, 1) == -1)
 				return;
 			h->state = MLLP_IN;
-			h->have = 0;
+			pbuf_clear(ctx, &h->buf);
 			h->over = h->junk = h->lost = false;
 			break;
 		case MLLP_IN:
@@ -713,7 +712,7 @@ hl7_gap(struct proto_ctx *ctx, void *state)
 	struct hl7_half *h = &st->half[ctx->dir != 0];
 
 	h->state = MLLP_OUT;
-	h->have = 0;
+	pbuf_clear(ctx, &h->buf);
 	h->over = h->junk = false;
 	h->lost = true;
 }
@@ -737,6 +736,8 @@ hl7_end(struct proto_ctx *ctx, void *state)
 		hl7_frame(ctx, h, h->state == MLLP_IN);
 		h->state = MLLP_OUT;
 	}
+	pbuf_free(ctx, &st->half[0].buf);
+	pbuf_free(ctx, &st->half[1].buf);
 }
 
 /*

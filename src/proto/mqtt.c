@@ -86,20 +86,8 @@ static const char *const mqtt_type_names[16] = {
 #define CF_CLEAN	0x02
 #define CF_RESERVED	0x01
 
-struct mqtt_half {
-	uint8_t		 first;		/* type and flags */
-	bool		 started;	/* first is read */
-	bool		 lendone;	/* Remaining Length is complete */
-	uint8_t		 lenbytes;	/* its bytes read so far */
-	uint32_t	 remlen;
-	size_t		 have;		/* bytes kept in buf */
-	size_t		 skip;		/* bytes still to skip */
-	bool		 lost;		/* framing lost: give up */
-	uint8_t		 buf[MQTT_BUF_MAX];
-};
-
 struct mqtt_state {
-	struct mqtt_half half[2];
+	struct recasm	 half[2];
 	uint8_t		 version;	/* level of the CONNECT */
 };
 
@@ -822,68 +810,53 @@ mqtt_packet(struct proto_ctx *ctx, struct mqtt_state *st, uint8_t first,
 	}
 }
 
+/* Fixed header (section 2.2): type and flags, Remaining Length. */
+static int64_t
+mqtt_frame(const uint8_t *p, size_t n)
+{
+	uint32_t remlen = 0;
+
+	for (size_t i = 1; i < n; i++) {
+		remlen |= (uint32_t)(p[i] & 0x7f) << (7 * (i - 1));
+		if ((p[i] & 0x80) == 0)
+			return (int64_t)(i + 1) + remlen;
+		/* 3.1.1 section 2.2.3: four bytes at most. */
+		if (i == MQTT_VARINT_MAX)
+			return REC_BAD;
+	}
+	return REC_MORE;
+}
+
+static void
+mqtt_record(struct proto_ctx *ctx, void *arg, const uint8_t *p, size_t len,
+    bool cut)
+{
+	struct cursor c = cur_make(p, len);
+	uint32_t remlen;
+	uint8_t first;
+
+	(void)cut;
+	if (cur_u8(&c, &first) == -1 || mqtt_varint(&c, &remlen) == -1)
+		return;
+	mqtt_packet(ctx, arg, first, remlen, c);
+}
+
+static const struct rec_cfg mqtt_rec = {
+	.frame = mqtt_frame,
+	.hdr_max = 1 + MQTT_VARINT_MAX,
+	.max = 1 + MQTT_VARINT_MAX + MQTT_BUF_MAX,
+	.record = mqtt_record,
+};
+
 static void
 mqtt_stream(struct proto_ctx *ctx, void *state, const uint8_t *p, size_t n)
 {
 	struct mqtt_state *st = state;
-	struct mqtt_half *h = &st->half[ctx->dir != 0];
-	struct cursor c = cur_make(p, n), body;
-	size_t want, take;
-	uint8_t b;
 
-	while (!h->lost) {
-		if (h->skip > 0) {
-			take = h->skip < cur_left(&c) ? h->skip : cur_left(&c);
-			if (take == 0 || cur_skip(&c, take) == -1)
-				return;
-			h->skip -= take;
-			continue;
-		}
-		if (!h->started) {
-			if (cur_u8(&c, &h->first) == -1)
-				return;
-			h->started = true;
-			h->lenbytes = 0;
-			h->remlen = 0;
-			h->have = 0;
-			continue;
-		}
-		if (!h->lendone) {
-			if (cur_u8(&c, &b) == -1)
-				return;
-			h->remlen |= (uint32_t)(b & 0x7f) << (7 * h->lenbytes);
-			if (++h->lenbytes == MQTT_VARINT_MAX && (b & 0x80)) {
-				/* 3.1.1 section 2.2.3: four bytes at most. */
-				proto_malformed(ctx,
-				    MAL_MQTT_BAD_REMAINING_LENGTH, "mqtt",
-				    "remaining length over four bytes");
-				h->lost = true;
-				return;
-			}
-			h->lendone = (b & 0x80) == 0;
-			continue;
-		}
-		want = h->remlen < MQTT_BUF_MAX ? h->remlen : MQTT_BUF_MAX;
-		if (h->have == 0 && cur_left(&c) >= want) {
-			/* The whole (kept part of the) packet is here. */
-			if (cur_sub(&c, want, &body) == -1)
-				return;
-		} else {
-			take = want - h->have < cur_left(&c) ?
-			    want - h->have : cur_left(&c);
-			if (take == 0 ||
-			    cur_bytes(&c, h->buf + h->have, take) == -1)
-				return;
-			h->have += take;
-			if (h->have < want)
-				continue;
-			body = cur_make(h->buf, h->have);
-		}
-		mqtt_packet(ctx, st, h->first, h->remlen, body);
-		h->skip = h->remlen - want;
-		h->started = false;
-		h->lendone = false;
-	}
+	if (recasm_feed(ctx, &st->half[ctx->dir != 0], &mqtt_rec, st, p, n) ==
+	    REC_BAD)
+		proto_malformed(ctx, MAL_MQTT_BAD_REMAINING_LENGTH, "mqtt",
+		    "remaining length over four bytes");
 }
 
 static void
@@ -892,7 +865,16 @@ mqtt_gap(struct proto_ctx *ctx, void *state)
 	struct mqtt_state *st = state;
 
 	/* After a hole the framing is lost (we cannot find a header). */
-	st->half[ctx->dir != 0].lost = true;
+	recasm_lose(ctx, &st->half[ctx->dir != 0]);
+}
+
+static void
+mqtt_end(struct proto_ctx *ctx, void *state)
+{
+	struct mqtt_state *st = state;
+
+	recasm_free(ctx, &st->half[0]);
+	recasm_free(ctx, &st->half[1]);
 }
 
 /*
@@ -958,6 +940,7 @@ const struct dissector dissector_mqtt = {
 	.state_size = sizeof(struct mqtt_state),
 	.stream = mqtt_stream,
 	.gap = mqtt_gap,
+	.end = mqtt_end,
 };
 
 /* The same dissector found by content on any other port. */
@@ -969,4 +952,5 @@ const struct dissector dissector_mqtt_any = {
 	.state_size = sizeof(struct mqtt_state),
 	.stream = mqtt_stream,
 	.gap = mqtt_gap,
+	.end = mqtt_end,
 };

@@ -98,4 +98,68 @@ void proto_dicomfile_feed(struct proto_ctx *, struct dicomfile *,
     const uint8_t *, size_t);
 void proto_dicomfile_end(struct proto_ctx *, struct dicomfile *);
 
+/*
+ * Growable buffers for dissector state (record.c). A dissector's fixed
+ * state stays small; bytes it must hold across packets (a record split
+ * over segments, a message being assembled) go to a pbuf, allocated when
+ * first needed, grown by doubling up to the dissector's cap and charged
+ * to the flow memory budget (ctx->ft; none without a table, as in unit
+ * tests). A refused charge is a cap reached early: the dissector parses
+ * what it has, as it does with anything longer than its cap.
+ */
+struct pbuf {
+	uint8_t		*p;
+	size_t		 len;		/* bytes held */
+	size_t		 cap;		/* bytes allocated and charged */
+};
+
+/* Appends up to n bytes while len stays <= max; returns how many. */
+size_t pbuf_append(struct proto_ctx *, struct pbuf *, const void *, size_t n,
+    size_t max);
+/* Makes b hold n zero bytes; -1 (b unchanged) when the budget refuses. */
+int pbuf_zero(struct proto_ctx *, struct pbuf *, size_t n);
+/* Forgets the bytes; an allocation over PBUF_KEEP is given back. */
+#define PBUF_KEEP	16384
+void pbuf_clear(struct proto_ctx *, struct pbuf *);
+void pbuf_free(struct proto_ctx *, struct pbuf *);
+
+/*
+ * Length-prefixed records of a stream (DNS and LLMNR over TCP, NetBIOS
+ * session messages, TPKT, Modbus MBAP, MQTT control packets): frame()
+ * looks at the first n bytes of a record and returns its whole length
+ * (header included, > 0), REC_MORE when n bytes do not yet tell, or
+ * REC_BAD when they cannot start a record. A record that arrives whole
+ * within one piece of the stream is handed over in place, without a copy;
+ * one split across pieces is gathered in a pbuf. Records longer than max
+ * are handed over cut to their first max bytes, the rest skipped.
+ */
+#define REC_MORE	0
+#define REC_BAD		(-1)
+
+struct rec_cfg {
+	int64_t		(*frame)(const uint8_t *, size_t n);
+	size_t		 hdr_max;	/* bytes frame() needs at most */
+	size_t		 max;		/* bytes of a record kept at most */
+	void		(*record)(struct proto_ctx *, void *arg,
+			    const uint8_t *, size_t len, bool cut);
+};
+
+struct recasm {
+	struct pbuf	 buf;
+	uint64_t	 reclen;	/* of the record being gathered, or 0 */
+	uint64_t	 skip;		/* bytes past max still to skip */
+	bool		 lost;		/* framing lost: the rest is ignored */
+};
+
+/*
+ * Feeds n bytes of one direction. Returns 0, or REC_BAD when frame()
+ * rejected a record start (the recasm is lost from then on; the caller
+ * counts the malformation).
+ */
+int recasm_feed(struct proto_ctx *, struct recasm *, const struct rec_cfg *,
+    void *arg, const uint8_t *, size_t n);
+/* A gap in the stream: record boundaries are lost. */
+void recasm_lose(struct proto_ctx *, struct recasm *);
+void recasm_free(struct proto_ctx *, struct recasm *);
+
 #endif

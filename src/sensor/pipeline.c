@@ -70,6 +70,7 @@ app_ctx(struct sensor *s, struct proto_ctx *ctx, struct flow *f, int dir,
 	ctx->mal = &s->st.mal;
 	ctx->pkt = p;
 	ctx->flow = f;
+	ctx->ft = s->ft;
 	ctx->dir = dir;
 	ctx->ts = ts;
 }

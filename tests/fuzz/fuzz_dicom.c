@@ -50,6 +50,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			d->stream(&ctx, st, p + i, n - i < step ? n - i : step);
 		off += 2 + n;
 	}
+	if (d->end != NULL)
+		d->end(&ctx, st);
 	free(st);
 	obs_bus_free(ctx.bus);
 	return 0;

@@ -50,6 +50,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			if (data[0] & 0x40)
 				d->gap(&ctx, st);
+			if (d->end != NULL)
+				d->end(&ctx, st);
 			free(st);
 		}
 	}

@@ -50,6 +50,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    c.len - off < step ? c.len - off : step);
 		}
 		d->gap(&ctx, st);
+		if (d->end != NULL)
+			d->end(&ctx, st);
 		free(st);
 		break;
 	}

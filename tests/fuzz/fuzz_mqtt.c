@@ -41,6 +41,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(st, 0, d->state_size);
 		ctx.dir = 0;
 		d->stream(&ctx, st, data + 1, size - 1);
+		if (d->end != NULL)
+			d->end(&ctx, st);
 		free(st);
 	}
 	obs_bus_free(ctx.bus);

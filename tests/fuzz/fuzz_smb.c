@@ -40,6 +40,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (data[0] & 0x80)
 			d->gap(&ctx, st);
+		if (d->end != NULL)
+			d->end(&ctx, st);
 		free(st);
 	}
 	obs_bus_free(ctx.bus);

@@ -249,6 +249,7 @@ dct_init(struct dct *t)
 static void
 dct_free(struct dct *t)
 {
+	dissector_dicom.end(&t->fx.ctx, t->st);
 	free(t->st);
 	fixture_free(&t->fx);
 }

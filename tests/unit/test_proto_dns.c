@@ -547,6 +547,7 @@ test_tcp_stream(void **state)
 	dissector_dns_tcp.stream(&fx.ctx, st, m.b, m.n);
 	assert_int_equal(count_kind(&fx, OBS_DNS), 2);
 	assert_str(nth(&fx, OBS_DNS, 1), "query", "two.example");
+	dissector_dns_tcp.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 
@@ -568,6 +569,7 @@ test_tcp_stream(void **state)
 	fx.ctx.dir = 1;
 	dissector_dns_tcp.stream(&fx.ctx, st, m.b, m.n);
 	assert_int_equal(count_kind(&fx, OBS_DNS), 4);
+	dissector_dns_tcp.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 }
@@ -635,6 +637,7 @@ test_tcp_large(void **state)
 		assert_int_equal(count_kind(&fx, OBS_DNS),
 		    (8192 - 19) / 267 + 2);
 	}
+	dissector_dns_tcp.end(&fx.ctx, st);
 	free(st);
 	free(big);
 	fixture_free(&fx);

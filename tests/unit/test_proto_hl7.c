@@ -166,6 +166,7 @@ test_adt_ack(void **state)
 	assert_no_phi(&fx);
 	dissector_hl7.end(&fx.ctx, st);
 	assert_int_equal(malform_total(&fx.mal), 0);
+	dissector_hl7.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 }
@@ -201,6 +202,7 @@ test_oru_devices(void **state)
 	assert_list(p, "pid_fields", "1,3,5");
 	assert_malformed(&fx, MAL_HL7_BAD_MSH, 0);
 	assert_no_phi(&fx);
+	dissector_hl7.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 }
@@ -241,6 +243,7 @@ test_separators(void **state)
 	assert_list(nth(&fx, OBS_PHI, 0), "pid_fields", "1,3,4");
 	assert_int_equal(malform_total(&fx.mal), 0);
 	assert_no_phi(&fx);
+	dissector_hl7.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 }
@@ -262,6 +265,7 @@ test_split_everywhere(void **state)
 	assert_int_equal(count_kind(&fx, OBS_HL7), 1);
 	check_adt(&fx, 0, 0);
 	assert_int_equal(malform_total(&fx.mal), 0);
+	dissector_hl7.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 
@@ -273,6 +277,7 @@ test_split_everywhere(void **state)
 		assert_int_equal(count_kind(&fx, OBS_HL7), 1);
 		check_adt(&fx, 0, 0);
 		assert_int_equal(malform_total(&fx.mal), 0);
+		dissector_hl7.end(&fx.ctx, st);
 		free(st);
 		fixture_free(&fx);
 	}
@@ -300,6 +305,7 @@ test_directions_interleaved(void **state)
 	assert_str(nth(&fx, OBS_HL7, 0), "ack_code", "AA");
 	check_adt(&fx, 1, 0);
 	assert_int_equal(malform_total(&fx.mal), 0);
+	dissector_hl7.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 }
@@ -321,6 +327,7 @@ test_two_in_one(void **state)
 	assert_str(nth(&fx, OBS_HL7, 1), "message_type", "ORU");
 	assert_int_equal(count_kind(&fx, OBS_PHI), 2);
 	assert_int_equal(malform_total(&fx.mal), 0);
+	dissector_hl7.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 }
@@ -345,6 +352,7 @@ test_garbage(void **state)
 	check_adt(&fx, 0, 0);
 	assert_str(nth(&fx, OBS_HL7, 1), "ack_code", "AA");
 	assert_malformed(&fx, MAL_HL7_BAD_FRAMING, 2);
+	dissector_hl7.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 }
@@ -368,6 +376,7 @@ test_missing_trailer(void **state)
 	assert_true(get_bool(nth(&fx, OBS_HL7, 0), "truncated"));
 	assert_null(obs_get(nth(&fx, OBS_HL7, 1), "truncated"));
 	assert_malformed(&fx, MAL_HL7_BAD_FRAMING, 1);
+	dissector_hl7.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 
@@ -383,6 +392,7 @@ test_missing_trailer(void **state)
 	assert_int_equal(count_kind(&fx, OBS_HL7), 2);
 	check_adt(&fx, 0, 0);
 	assert_malformed(&fx, MAL_HL7_BAD_FRAMING, 1);
+	dissector_hl7.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 
@@ -400,6 +410,7 @@ test_missing_trailer(void **state)
 	assert_str(nth(&fx, OBS_HL7, 0), "control_id", "MSG00001");
 	assert_true(get_bool(nth(&fx, OBS_HL7, 0), "truncated"));
 	assert_malformed(&fx, MAL_HL7_BAD_FRAMING, 1);
+	dissector_hl7.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 }
@@ -441,6 +452,7 @@ test_too_long(void **state)
 	assert_malformed(&fx, MAL_HL7_FRAME_TOO_LONG, 1);
 	assert_no_phi(&fx);
 	free(big);
+	dissector_hl7.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 }
@@ -467,6 +479,7 @@ test_lf(void **state)
 	assert_int_equal(count_kind(&fx, OBS_HL7), 1);
 	check_adt(&fx, 0, 0);
 	assert_malformed(&fx, MAL_HL7_LF_SEPARATOR, 1);
+	dissector_hl7.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 
@@ -485,6 +498,7 @@ test_lf(void **state)
 	assert_int_equal(count_kind(&fx, OBS_HL7), 1);
 	check_adt(&fx, 0, 0);
 	assert_malformed(&fx, MAL_HL7_LF_SEPARATOR, 1);
+	dissector_hl7.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 }
@@ -516,6 +530,7 @@ test_bad_msh(void **state)
 		/* Only the one without MSH-9 is still reported. */
 		assert_int_equal(count_kind(&fx, OBS_HL7), i == 4 ? 1 : 0);
 		assert_no_phi(&fx);
+		dissector_hl7.end(&fx.ctx, st);
 		free(st);
 		fixture_free(&fx);
 	}
@@ -529,6 +544,7 @@ test_bad_msh(void **state)
 	assert_malformed(&fx, MAL_HL7_BAD_SEGMENT, 1);
 	assert_str(nth(&fx, OBS_HL7, 0), "segments", "MSH,MSA");
 	assert_str(nth(&fx, OBS_HL7, 0), "ack_code", "AE");
+	dissector_hl7.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 }
@@ -554,6 +570,7 @@ test_batch(void **state)
 	assert_str(nth(&fx, OBS_HL7, 0), "segments", "MSH,MSA");
 	assert_str(nth(&fx, OBS_HL7, 1), "segments", "MSH,MSA,BTS,FTS");
 	assert_int_equal(malform_total(&fx.mal), 0);
+	dissector_hl7.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 }
@@ -577,6 +594,7 @@ test_gap(void **state)
 	assert_int_equal(count_kind(&fx, OBS_HL7), 1);
 	assert_str(nth(&fx, OBS_HL7, 0), "ack_code", "AA");
 	assert_int_equal(malform_total(&fx.mal), 0);
+	dissector_hl7.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 }
@@ -602,6 +620,7 @@ test_prefixes(void **state)
 		feed(&fx, st, 0, p, len);
 		dissector_hl7.end(&fx.ctx, st);
 		assert_no_phi(&fx);
+		dissector_hl7.end(&fx.ctx, st);
 		free(st);
 		free(p);
 		fixture_free(&fx);

@@ -125,6 +125,7 @@ run_init(struct run *r)
 static void
 run_free(struct run *r)
 {
+	dissector_mqtt.end(&r->fx.ctx, r->st);
 	fixture_free(&r->fx);
 	free(r->st);
 }
