@@ -385,11 +385,16 @@ join_add(struct join *j, const char *a, const char *b)
 	j->s[j->n] = '\0';
 }
 
+/* A UID and its name; repeats are dropped before the name is looked up. */
 static void
 join_uid(struct join *j, const char *uid)
 {
-	const struct uid_name *u = uid_lookup(uid);
+	const struct uid_name *u;
+	size_t len = strlen(uid);
 
+	if (j->cut || join_has(j, uid, len, join_hash(uid, len)))
+		return;
+	u = uid_lookup(uid);
 	join_add(j, uid, u != NULL ? u->name : NULL);
 }
 

@@ -35,6 +35,47 @@ test_strings_are_escaped(void **state)
 	assert_null(obs_get_str(&o, "absent"));
 }
 
+/* The byte-at-a-time rule the escaping must follow. */
+static size_t
+escape_ref(const uint8_t *in, size_t len, char *out)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < len && in[i] != '\0'; i++) {
+		if (in[i] >= 0x20 && in[i] < 0x7f && in[i] != '\\')
+			out[j++] = (char)in[i];
+		else
+			j += (size_t)snprintf(out + j, 5, "\\x%02x", in[i]);
+	}
+	out[j] = '\0';
+	return j;
+}
+
+/*
+ * Long clean runs are scanned a word at a time: every byte value, at
+ * every position of a 24-byte string, escapes as the simple rule says.
+ */
+static void
+test_escaping_every_byte_everywhere(void **state)
+{
+	struct observation o;
+	uint8_t in[24];
+	char want[24 * 4 + 1];
+
+	(void)state;
+	for (unsigned int pos = 0; pos < sizeof(in); pos++) {
+		for (unsigned int b = 0; b < 256; b++) {
+			for (size_t i = 0; i < sizeof(in); i++)
+				in[i] = (uint8_t)('A' + i);
+			in[pos] = (uint8_t)b;
+			(void)escape_ref(in, sizeof(in), want);
+			obs_init(&o, OBS_DHCP, 1);
+			assert_int_equal(obs_str(&o, "s", in, sizeof(in)), 0);
+			assert_string_equal(obs_get_str(&o, "s"), want);
+		}
+	}
+}
+
 static void
 test_bounds(void **state)
 {
@@ -170,6 +211,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strings_are_escaped),
+		cmocka_unit_test(test_escaping_every_byte_everywhere),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_list_format),
 		cmocka_unit_test(test_bus_routes_by_kind),
