@@ -64,7 +64,7 @@ struct ssh_half {
 	uint8_t		 phave;
 	size_t		 plen;		/* bytes after packet_length */
 	size_t		 pgot;		/* of which read (header byte too) */
-	uint8_t		*buf;		/* padding_length .. end of padding */
+	struct pbuf	 buf;		/* padding_length .. end of padding */
 	unsigned int	 npackets;
 };
 
@@ -73,10 +73,9 @@ struct ssh_state {
 };
 
 static void
-half_done(struct ssh_half *h)
+half_done(struct proto_ctx *ctx, struct ssh_half *h)
 {
-	free(h->buf);
-	h->buf = NULL;
+	pbuf_free(ctx, &h->buf);
 	h->phase = PH_DONE;
 }
 
@@ -101,7 +100,7 @@ ssh_banner(struct proto_ctx *ctx, struct ssh_half *h, const char *s,
 	if (dash == NULL || dash == proto) {
 		proto_malformed(ctx, MAL_SSH_BAD_BANNER, ssh_name,
 		    "banner without a protocol version");
-		half_done(h);
+		half_done(ctx, h);
 		return;
 	}
 	nproto = (size_t)(dash - proto);
@@ -111,7 +110,7 @@ ssh_banner(struct proto_ctx *ctx, struct ssh_half *h, const char *s,
 	if (nsoft == 0) {
 		proto_malformed(ctx, MAL_SSH_BAD_BANNER, ssh_name,
 		    "banner without a software version");
-		half_done(h);
+		half_done(ctx, h);
 		return;
 	}
 	/* SSH-1.99 is a server that speaks 2.0 too (section 5.1). */
@@ -146,7 +145,7 @@ ssh_line(struct proto_ctx *ctx, struct ssh_half *h)
 	if (banner && h->toolong) {
 		proto_malformed(ctx, MAL_SSH_BAD_BANNER, ssh_name,
 		    "banner longer than 255 bytes");
-		half_done(h);
+		half_done(ctx, h);
 		return;
 	}
 	h->toolong = false;
@@ -162,7 +161,7 @@ ssh_line(struct proto_ctx *ctx, struct ssh_half *h)
 		proto_malformed(ctx, MAL_SSH_BAD_BANNER, ssh_name,
 		    ctx->dir == 0 ? "client did not start with its banner" :
 		    "too many lines before the banner");
-		half_done(h);
+		half_done(ctx, h);
 	}
 }
 
@@ -263,7 +262,7 @@ static void
 ssh_packet(struct proto_ctx *ctx, struct ssh_half *h)
 {
 	size_t padlen = h->phdr[4];
-	struct cursor c = cur_make(h->buf, h->plen), payload;
+	struct cursor c = cur_make(h->buf.p, h->buf.len), payload;
 	uint8_t type;
 
 	if (cur_skip(&c, 1) == -1 ||
@@ -271,18 +270,17 @@ ssh_packet(struct proto_ctx *ctx, struct ssh_half *h)
 	    cur_peek_u8(&payload, 0, &type) == -1) {
 		proto_malformed(ctx, MAL_SSH_BAD_PACKET, ssh_name,
 		    "empty packet");
-		half_done(h);
+		half_done(ctx, h);
 		return;
 	}
 	if (type == SSH_MSG_KEXINIT) {
 		ssh_kexinit(ctx, payload);
-		half_done(h);
+		half_done(ctx, h);
 		return;
 	}
-	free(h->buf);
-	h->buf = NULL;
+	pbuf_clear(ctx, &h->buf);
 	if (++h->npackets >= SSH_PACKETS_MAX)
-		half_done(h);
+		half_done(ctx, h);
 }
 
 /* Binary packets before NEWKEYS: no encryption, no MAC (section 6). */
@@ -308,21 +306,27 @@ ssh_packets(struct proto_ctx *ctx, struct ssh_half *h, struct cursor *c)
 			    (size_t)h->phdr[4] + 2 > h->plen) {
 				proto_malformed(ctx, MAL_SSH_BAD_PACKET,
 				    ssh_name, "bad packet or padding length");
-				half_done(h);
+				half_done(ctx, h);
 				return;
 			}
-			if ((h->buf = malloc(h->plen)) == NULL) {
-				half_done(h);
+			pbuf_clear(ctx, &h->buf);
+			if (pbuf_append(ctx, &h->buf, &h->phdr[4], 1,
+			    h->plen) != 1) {
+				half_done(ctx, h);
 				return;
 			}
-			h->buf[0] = h->phdr[4];
 			h->pgot = 1;
 			continue;
 		}
 		take = h->plen - h->pgot;
 		if (take > cur_left(c))
 			take = cur_left(c);
-		if (cur_bytes(c, h->buf + h->pgot, take) == -1)
+		if (pbuf_append(ctx, &h->buf, c->p, take, h->plen) != take) {
+			/* Refused by the flow budget. */
+			half_done(ctx, h);
+			return;
+		}
+		if (cur_skip(c, take) == -1)
 			return;
 		h->pgot += take;
 		if (h->pgot == h->plen) {
@@ -356,7 +360,7 @@ ssh_stream(struct proto_ctx *ctx, void *state, const uint8_t *p, size_t n)
 		if (h->toolong && line_is_banner(h->line, h->linelen)) {
 			proto_malformed(ctx, MAL_SSH_BAD_BANNER, ssh_name,
 			    "banner longer than 255 bytes");
-			half_done(h);
+			half_done(ctx, h);
 			return;
 		}
 	}
@@ -368,7 +372,7 @@ ssh_gap(struct proto_ctx *ctx, void *state)
 {
 	struct ssh_state *st = state;
 
-	half_done(&st->half[ctx->dir != 0]);
+	half_done(ctx, &st->half[ctx->dir != 0]);
 }
 
 static void
@@ -377,8 +381,8 @@ ssh_end(struct proto_ctx *ctx, void *state)
 	struct ssh_state *st = state;
 
 	(void)ctx;
-	half_done(&st->half[0]);
-	half_done(&st->half[1]);
+	half_done(ctx, &st->half[0]);
+	half_done(ctx, &st->half[1]);
 }
 
 /* "SSH-" at the start, or as much of it as arrived. */

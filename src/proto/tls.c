@@ -89,7 +89,8 @@ struct tls_half {
 	uint8_t		 hhave;		/* handshake header bytes so far */
 	size_t		 hlen;		/* body length from the header */
 	size_t		 hgot;		/* body bytes so far */
-	uint8_t		*buf;		/* the body, or NULL when skipped */
+	struct pbuf	 buf;		/* the body when split across records */
+	bool		 keep;		/* the body is wanted (not skipped) */
 	bool		 encrypted;	/* after ChangeCipherSpec */
 	bool		 lost;		/* framing lost: ignore the rest */
 	unsigned int	 ncerts;	/* certificates reported so far */
@@ -874,18 +875,18 @@ hs_type_wanted(uint8_t t)
 }
 
 static void
-half_reset_hs(struct tls_half *h)
+half_reset_hs(struct proto_ctx *ctx, struct tls_half *h)
 {
-	free(h->buf);
-	h->buf = NULL;
+	pbuf_clear(ctx, &h->buf);
+	h->keep = false;
 	h->hhave = 0;
 	h->hlen = h->hgot = 0;
 }
 
 static void
-half_lose(struct tls_half *h)
+half_lose(struct proto_ctx *ctx, struct tls_half *h)
 {
-	half_reset_hs(h);
+	half_reset_hs(ctx, h);
 	h->lost = true;
 }
 
@@ -894,9 +895,9 @@ hs_complete(struct proto_ctx *ctx, struct tls_half *h)
 {
 	uint8_t type = h->hhdr[0];
 
-	if (h->buf != NULL)
-		tls_message(ctx, h, type, cur_make(h->buf, h->hlen));
-	half_reset_hs(h);
+	if (h->keep)
+		tls_message(ctx, h, type, cur_make(h->buf.p, h->buf.len));
+	half_reset_hs(ctx, h);
 }
 
 /* Handshake bytes from one plaintext record fragment. */
@@ -917,7 +918,7 @@ hs_feed(struct proto_ctx *ctx, struct tls_half *h, struct cursor c)
 			if (!hs_type_known(h->hhdr[0])) {
 				proto_malformed(ctx, MAL_TLS_BAD_HANDSHAKE,
 				    tls_name, "unknown handshake message type");
-				half_lose(h);
+				half_lose(ctx, h);
 				return;
 			}
 			if (hs_type_wanted(h->hhdr[0])) {
@@ -926,8 +927,16 @@ hs_feed(struct proto_ctx *ctx, struct tls_half *h, struct cursor c)
 					    MAL_TLS_MESSAGE_TOO_LONG, tls_name,
 					    "handshake message over 64 KiB");
 				else
-					h->buf = malloc(h->hlen > 0 ?
-					    h->hlen : 1);
+					h->keep = true;
+			}
+			/* Whole in this fragment: read in place. */
+			if (h->keep && h->hlen > 0 && cur_left(&c) >= h->hlen) {
+				tls_message(ctx, h, h->hhdr[0],
+				    cur_make(c.p, h->hlen));
+				if (cur_skip(&c, h->hlen) == -1)
+					return;
+				half_reset_hs(ctx, h);
+				continue;
 			}
 			if (h->hlen == 0)
 				hs_complete(ctx, h);
@@ -936,8 +945,9 @@ hs_feed(struct proto_ctx *ctx, struct tls_half *h, struct cursor c)
 		take = h->hlen - h->hgot;
 		if (take > cur_left(&c))
 			take = cur_left(&c);
-		if (h->buf != NULL)
-			memcpy(h->buf + h->hgot, c.p, take);
+		if (h->keep && pbuf_append(ctx, &h->buf, c.p, take,
+		    h->hlen) != take)
+			h->keep = false;	/* refused by the flow budget */
 		if (cur_skip(&c, take) == -1)
 			return;
 		h->hgot += take;
@@ -964,7 +974,7 @@ record_feed(struct proto_ctx *ctx, struct tls_half *h, struct cursor c)
 		if (h->hhave > 0) {
 			proto_malformed(ctx, MAL_TLS_BAD_HANDSHAKE, tls_name,
 			    "handshake message interrupted by another record");
-			half_reset_hs(h);
+			half_reset_hs(ctx, h);
 		}
 		break;
 	}
@@ -997,7 +1007,7 @@ tls_stream(struct proto_ctx *ctx, void *state, const uint8_t *p, size_t n)
 				proto_malformed(ctx, MAL_TLS_BAD_RECORD,
 				    tls_name, "bad record type, version or "
 				    "length");
-				half_lose(h);
+				half_lose(ctx, h);
 				return;
 			}
 			h->rleft = (size_t)h->rhdr[3] << 8 | h->rhdr[4];
@@ -1027,7 +1037,7 @@ tls_gap(struct proto_ctx *ctx, void *state)
 {
 	struct tls_state *st = state;
 
-	half_lose(&st->half[ctx->dir != 0]);
+	half_lose(ctx, &st->half[ctx->dir != 0]);
 }
 
 static void
@@ -1035,9 +1045,10 @@ tls_end(struct proto_ctx *ctx, void *state)
 {
 	struct tls_state *st = state;
 
-	(void)ctx;
-	half_reset_hs(&st->half[0]);
-	half_reset_hs(&st->half[1]);
+	for (int i = 0; i < 2; i++) {
+		half_reset_hs(ctx, &st->half[i]);
+		pbuf_free(ctx, &st->half[i].buf);
+	}
 }
 
 /*
