@@ -38,6 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (data[0] & 0x40)
 			d->gap(&ctx, st);
+		d->end(&ctx, st);
 		memset(st, 0, d->state_size);
 		ctx.dir = 0;
 		d->stream(&ctx, st, data + 1, size - 1);
