@@ -1,0 +1,747 @@
+/*
+ * rules.c - device fingerprint rules: loading and checking the YAML file
+ * (format in docs/identification.md), and evaluating the rules over the
+ * attributes of an asset (ident.h).
+ *
+ * The file is read with libyaml's document API, which keeps the line of
+ * every node, so each error names the file, the line and the key at fault.
+ * Patterns are shell globs matched without regard to case (fnmatch(3)).
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <yaml.h>
+
+#include "ward/ident.h"
+#include "asset-private.h"
+
+#define RULES_MAX	20000
+#define PATTERNS_MAX	64
+#define RULES_FILE_MAX	(16u << 20)
+
+const char *const ident_keys[] = {
+	"oui.vendor", "hostname", "service",
+	"dhcp.vendor_class", "dhcp.params", "dhcp.hostname",
+	"dns.query", "mdns.model", "mdns.service",
+	"dicom.ae_title", "dicom.role", "dicom.modality", "dicom.manufacturer",
+	"dicom.model", "dicom.software_versions", "dicom.station",
+	"dicom.institution", "dicom.department", "dicom.impl_class_uid",
+	"dicom.impl_version", "dicom.sop_class",
+	"hl7.sending_app", "hl7.sending_facility", "hl7.receiving_app",
+	"hl7.message_type", "hl7.role",
+	"mqtt.client_id", "mqtt.topic", "mqtt.role", "coap.uri",
+	"http.user_agent", "http.server",
+	"tls.sni", "tls.ja3", "tls.ja4", "tls.cert_subject", "tls.cert_issuer",
+	"ssh.banner", "ssh.hassh",
+	"smb.host", "smb.domain", "smb.dialect",
+	"ssdp.server", "ssdp.usn",
+	"telnet.banner", "ftp.banner", "smtp.banner", "mysql.version",
+	"rdp.cookie", "modbus.vendor", "modbus.product", "bacnet.vendor",
+	"bacnet.model",
+	NULL
+};
+
+const char *const ident_types[] = {
+	"ct", "mri", "xray", "ultrasound", "nuclear_medicine", "pacs",
+	"worklist_server", "patient_monitor", "central_station",
+	"infusion_pump", "glucose_meter", "ventilator", "anesthesia_machine",
+	"lab_analyzer", "nurse_call", "handheld", "wearable", "his_server",
+	"hl7_engine", "workstation_windows", "workstation_linux",
+	"workstation_macos", "printer", "ip_camera", "voip_phone",
+	"network_device", "building_automation", "medical_device",
+	"imaging_modality", "server", "iot_device", "unknown",
+	NULL
+};
+
+struct cond {
+	int		 key;		/* index in ident_keys[] */
+	char		**pat;
+	size_t		 npat;
+};
+
+struct rule {
+	char		*id;
+	char		*source;
+	unsigned int	 line;
+	struct cond	*when;
+	size_t		 nwhen;
+	struct cond	*unless;
+	size_t		 nunless;
+	char		*out[IDENT_DIMS];	/* NULL: not asserted */
+	double		 weight;
+};
+
+struct ident_rules {
+	struct rule	*rules;
+	size_t		 n;
+	double		 threshold;
+};
+
+static const char *const dim_names[IDENT_DIMS] = {
+	"type", "vendor", "model", "version",
+};
+
+const char *
+ident_dim_name(enum ident_dim d)
+{
+	return d < IDENT_DIMS ? dim_names[d] : "?";
+}
+
+/* --- loading -------------------------------------------------------------- */
+
+struct loader {
+	yaml_document_t	 doc;
+	const char	*name;
+	char		*err;
+	size_t		 errlen;
+	bool		 failed;
+};
+
+static void
+fail(struct loader *l, const yaml_node_t *at, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (l->failed)
+		return;
+	l->failed = true;
+	n = snprintf(l->err, l->errlen, "%s:%lu: ", l->name,
+	    at != NULL ? (unsigned long)at->start_mark.line + 1 : 0UL);
+	if (n < 0 || (size_t)n >= l->errlen)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(l->err + n, l->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+static const char *
+scalar(const yaml_node_t *n)
+{
+	return n != NULL && n->type == YAML_SCALAR_NODE ?
+	    (const char *)n->data.scalar.value : NULL;
+}
+
+static char *
+xstrdup(struct loader *l, const yaml_node_t *at, const char *s)
+{
+	char *d = strdup(s);
+
+	if (d == NULL)
+		fail(l, at, "out of memory");
+	return d;
+}
+
+static int
+key_index(const char *k)
+{
+	for (size_t i = 0; ident_keys[i] != NULL; i++)
+		if (strcmp(ident_keys[i], k) == 0)
+			return (int)i;
+	return -1;
+}
+
+static bool
+type_known(const char *t)
+{
+	for (size_t i = 0; ident_types[i] != NULL; i++)
+		if (strcmp(ident_types[i], t) == 0)
+			return true;
+	return false;
+}
+
+/* A pattern list: one string or a sequence of them. */
+static void
+load_patterns(struct loader *l, struct cond *c, const char *rid,
+    const char *what, const char *key, yaml_node_t *v)
+{
+	size_t n = 1;
+
+	if (v->type == YAML_SEQUENCE_NODE) {
+		n = (size_t)(v->data.sequence.items.top -
+		    v->data.sequence.items.start);
+		if (n == 0 || n > PATTERNS_MAX) {
+			fail(l, v, "rule '%s': '%s: %s' wants 1 to %d patterns",
+			    rid, what, key, PATTERNS_MAX);
+			return;
+		}
+	} else if (v->type != YAML_SCALAR_NODE) {
+		fail(l, v, "rule '%s': '%s: %s' wants a pattern or a list of "
+		    "patterns", rid, what, key);
+		return;
+	}
+	if ((c->pat = calloc(n, sizeof(*c->pat))) == NULL) {
+		fail(l, v, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *p = v->type == YAML_SCALAR_NODE ? v :
+		    yaml_document_get_node(&l->doc,
+		    v->data.sequence.items.start[i]);
+		const char *s = scalar(p);
+
+		if (s == NULL || *s == '\0' || strlen(s) >= IDENT_VALUE_MAX) {
+			fail(l, p != NULL ? p : v, "rule '%s': '%s: %s' has "
+			    "a pattern that is not a string of 1 to %d "
+			    "characters", rid, what, key, IDENT_VALUE_MAX - 1);
+			return;
+		}
+		if ((c->pat[i] = xstrdup(l, p, s)) == NULL)
+			return;
+		c->npat++;
+	}
+}
+
+static void
+load_conds(struct loader *l, struct rule *r, const char *what,
+    yaml_node_t *m, struct cond **out, size_t *nout)
+{
+	yaml_node_pair_t *pr;
+	size_t n;
+
+	if (m->type != YAML_MAPPING_NODE) {
+		fail(l, m, "rule '%s': '%s' wants a mapping of attribute "
+		    "keys to patterns", r->id, what);
+		return;
+	}
+	n = (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
+	if (n == 0) {
+		fail(l, m, "rule '%s': '%s' is empty", r->id, what);
+		return;
+	}
+	if ((*out = calloc(n, sizeof(**out))) == NULL) {
+		fail(l, m, "out of memory");
+		return;
+	}
+	for (pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top;
+	    pr++) {
+		yaml_node_t *k = yaml_document_get_node(&l->doc, pr->key);
+		yaml_node_t *v = yaml_document_get_node(&l->doc, pr->value);
+		const char *ks = scalar(k);
+		struct cond *c = &(*out)[*nout];
+
+		if (ks == NULL || (c->key = key_index(ks)) == -1) {
+			fail(l, k, "rule '%s': '%s' names an unknown attribute "
+			    "'%s' (see docs/identification.md)", r->id, what,
+			    ks != NULL ? ks : "?");
+			return;
+		}
+		(*nout)++;
+		load_patterns(l, c, r->id, what, ks, v);
+		if (l->failed)
+			return;
+	}
+}
+
+/* "{key}" in an output must name an attribute key. */
+static void
+check_template(struct loader *l, const struct rule *r, yaml_node_t *at,
+    const char *dim, const char *s)
+{
+	const char *o, *c;
+	char key[64];
+
+	for (o = strchr(s, '{'); o != NULL; o = strchr(c, '{')) {
+		if ((c = strchr(o, '}')) == NULL ||
+		    (size_t)(c - o - 1) >= sizeof(key)) {
+			fail(l, at, "rule '%s': '%s' has an unclosed '{'",
+			    r->id, dim);
+			return;
+		}
+		memcpy(key, o + 1, (size_t)(c - o - 1));
+		key[c - o - 1] = '\0';
+		if (key_index(key) == -1) {
+			fail(l, at, "rule '%s': '%s' quotes '{%s}', which is "
+			    "not an attribute key", r->id, dim, key);
+			return;
+		}
+	}
+}
+
+static void
+load_rule(struct loader *l, struct ident_rules *rs, yaml_node_t *m)
+{
+	struct rule *r = &rs->rules[rs->n];
+	yaml_node_pair_t *pr;
+	yaml_node_t *when = NULL, *unless = NULL, *outs[IDENT_DIMS] = { 0 };
+	bool have_weight = false;
+	const char *s;
+	char *end;
+
+	r->line = (unsigned int)m->start_mark.line + 1;
+	if (m->type != YAML_MAPPING_NODE) {
+		fail(l, m, "a rule must be a mapping");
+		return;
+	}
+	/* The id first, so that every message can name the rule. */
+	for (pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top;
+	    pr++) {
+		yaml_node_t *k = yaml_document_get_node(&l->doc, pr->key);
+		yaml_node_t *v = yaml_document_get_node(&l->doc, pr->value);
+
+		if ((s = scalar(k)) == NULL || strcmp(s, "id") != 0)
+			continue;
+		if ((s = scalar(v)) == NULL || *s == '\0') {
+			fail(l, v, "a rule's 'id' must be a non-empty string");
+			return;
+		}
+		for (size_t i = 0; i < rs->n; i++)
+			if (strcmp(rs->rules[i].id, s) == 0) {
+				fail(l, v, "rule id '%s' is already used on "
+				    "line %u", s, rs->rules[i].line);
+				return;
+			}
+		if ((r->id = xstrdup(l, v, s)) == NULL)
+			return;
+	}
+	if (r->id == NULL) {
+		fail(l, m, "rule without an 'id'");
+		return;
+	}
+	rs->n++;	/* owned by the set from here, freed with it */
+	for (pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top;
+	    pr++) {
+		yaml_node_t *k = yaml_document_get_node(&l->doc, pr->key);
+		yaml_node_t *v = yaml_document_get_node(&l->doc, pr->value);
+		const char *ks = scalar(k);
+		int d;
+
+		if (ks == NULL) {
+			fail(l, k, "rule '%s': a key must be a string", r->id);
+			return;
+		}
+		if (strcmp(ks, "id") == 0)
+			continue;
+		if (strcmp(ks, "source") == 0) {
+			if ((s = scalar(v)) == NULL || *s == '\0') {
+				fail(l, v, "rule '%s': 'source' must say where "
+				    "the rule comes from", r->id);
+				return;
+			}
+			if ((r->source = xstrdup(l, v, s)) == NULL)
+				return;
+		} else if (strcmp(ks, "when") == 0) {
+			when = v;
+		} else if (strcmp(ks, "unless") == 0) {
+			unless = v;
+		} else if (strcmp(ks, "weight") == 0) {
+			s = scalar(v);
+			errno = 0;
+			if (s == NULL || (r->weight = strtod(s, &end),
+			    errno != 0) || end == s || *end != '\0' ||
+			    !(r->weight > 0 && r->weight <= 1)) {
+				fail(l, v, "rule '%s': 'weight' must be a number "
+				    "above 0 and at most 1", r->id);
+				return;
+			}
+			have_weight = true;
+		} else {
+			for (d = 0; d < IDENT_DIMS; d++)
+				if (strcmp(ks, dim_names[d]) == 0)
+					break;
+			if (d == IDENT_DIMS) {
+				fail(l, k, "rule '%s': unknown key '%s'", r->id,
+				    ks);
+				return;
+			}
+			if ((s = scalar(v)) == NULL || *s == '\0' ||
+			    strlen(s) >= IDENT_VALUE_MAX) {
+				fail(l, v, "rule '%s': '%s' must be a string of "
+				    "1 to %d characters", r->id, ks,
+				    IDENT_VALUE_MAX - 1);
+				return;
+			}
+			if (d == IDENT_TYPE && !type_known(s)) {
+				fail(l, v, "rule '%s': unknown device type '%s' "
+				    "(see docs/identification.md)", r->id, s);
+				return;
+			}
+			if ((r->out[d] = xstrdup(l, v, s)) == NULL)
+				return;
+			outs[d] = v;
+		}
+	}
+	if (r->source == NULL)
+		fail(l, m, "rule '%s': no 'source' (where the rule comes from)",
+		    r->id);
+	else if (when == NULL)
+		fail(l, m, "rule '%s': no 'when'", r->id);
+	else if (!have_weight)
+		fail(l, m, "rule '%s': no 'weight'", r->id);
+	else if (outs[IDENT_TYPE] == NULL && outs[IDENT_VENDOR] == NULL &&
+	    outs[IDENT_MODEL] == NULL && outs[IDENT_VERSION] == NULL)
+		fail(l, m, "rule '%s': asserts none of type, vendor, model, "
+		    "version", r->id);
+	if (l->failed)
+		return;
+	load_conds(l, r, "when", when, &r->when, &r->nwhen);
+	if (!l->failed && unless != NULL)
+		load_conds(l, r, "unless", unless, &r->unless, &r->nunless);
+	for (int d = 0; d < IDENT_DIMS && !l->failed; d++)
+		if (r->out[d] != NULL)
+			check_template(l, r, outs[d], dim_names[d], r->out[d]);
+}
+
+static void
+load_top(struct loader *l, struct ident_rules *rs)
+{
+	yaml_node_t *root = yaml_document_get_root_node(&l->doc), *rules = NULL;
+	yaml_node_pair_t *pr;
+	bool have_version = false;
+	const char *s;
+	char *end;
+	size_t n;
+
+	if (root == NULL || root->type != YAML_MAPPING_NODE) {
+		fail(l, root, "the file must be a mapping with 'version' and "
+		    "'rules'");
+		return;
+	}
+	for (pr = root->data.mapping.pairs.start;
+	    pr < root->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = yaml_document_get_node(&l->doc, pr->key);
+		yaml_node_t *v = yaml_document_get_node(&l->doc, pr->value);
+		const char *ks = scalar(k);
+
+		if (ks == NULL) {
+			fail(l, k, "a top-level key must be a string");
+			return;
+		} else if (strcmp(ks, "version") == 0) {
+			if ((s = scalar(v)) == NULL || strcmp(s, "1") != 0) {
+				fail(l, v, "'version' must be 1");
+				return;
+			}
+			have_version = true;
+		} else if (strcmp(ks, "threshold") == 0) {
+			s = scalar(v);
+			errno = 0;
+			if (s == NULL || (rs->threshold = strtod(s, &end),
+			    errno != 0) || end == s || *end != '\0' ||
+			    !(rs->threshold > 0 && rs->threshold < 1)) {
+				fail(l, v, "'threshold' must be a number between "
+				    "0 and 1");
+				return;
+			}
+		} else if (strcmp(ks, "rules") == 0) {
+			rules = v;
+		} else {
+			fail(l, k, "unknown top-level key '%s'", ks);
+			return;
+		}
+	}
+	if (!have_version) {
+		fail(l, root, "no 'version'");
+		return;
+	}
+	if (rules == NULL || rules->type != YAML_SEQUENCE_NODE) {
+		fail(l, rules != NULL ? rules : root,
+		    "'rules' must be a list of rules");
+		return;
+	}
+	n = (size_t)(rules->data.sequence.items.top -
+	    rules->data.sequence.items.start);
+	if (n > RULES_MAX) {
+		fail(l, rules, "more than %d rules", RULES_MAX);
+		return;
+	}
+	if (n > 0 && (rs->rules = calloc(n, sizeof(*rs->rules))) == NULL) {
+		fail(l, rules, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < n && !l->failed; i++)
+		load_rule(l, rs, yaml_document_get_node(&l->doc,
+		    rules->data.sequence.items.start[i]));
+}
+
+struct ident_rules *
+ident_rules_parse(const char *text, size_t len, const char *name, char *err,
+    size_t errlen)
+{
+	struct loader l = { .name = name, .err = err, .errlen = errlen };
+	struct ident_rules *rs;
+	yaml_parser_t p;
+
+	if ((rs = calloc(1, sizeof(*rs))) == NULL) {
+		(void)snprintf(err, errlen, "%s: out of memory", name);
+		return NULL;
+	}
+	rs->threshold = 0.5;
+	if (!yaml_parser_initialize(&p)) {
+		(void)snprintf(err, errlen, "%s: out of memory", name);
+		free(rs);
+		return NULL;
+	}
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&p, &l.doc)) {
+		(void)snprintf(err, errlen, "%s:%lu: %s%s%s", name,
+		    (unsigned long)p.problem_mark.line + 1,
+		    p.problem != NULL ? p.problem : "not YAML",
+		    p.context != NULL ? " " : "",
+		    p.context != NULL ? p.context : "");
+		yaml_parser_delete(&p);
+		free(rs);
+		return NULL;
+	}
+	load_top(&l, rs);
+	yaml_document_delete(&l.doc);
+	yaml_parser_delete(&p);
+	if (l.failed) {
+		ident_rules_free(rs);
+		return NULL;
+	}
+	return rs;
+}
+
+struct ident_rules *
+ident_rules_load(const char *path, char *err, size_t errlen)
+{
+	struct ident_rules *rs = NULL;
+	FILE *f;
+	char *buf = NULL;
+	size_t n = 0, cap = 0, got;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	do {
+		if (n == cap) {
+			char *nb;
+
+			cap = cap == 0 ? 65536 : cap * 2;
+			if (cap > RULES_FILE_MAX + 1 ||
+			    (nb = realloc(buf, cap)) == NULL) {
+				(void)snprintf(err, errlen, "%s: larger than "
+				    "%u MiB", path, RULES_FILE_MAX >> 20);
+				goto out;
+			}
+			buf = nb;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+	} while (got > 0);
+	if (ferror(f)) {
+		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	rs = ident_rules_parse(buf, n, path, err, errlen);
+out:
+	free(buf);
+	(void)fclose(f);
+	return rs;
+}
+
+static void
+conds_free(struct cond *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < c[i].npat; j++)
+			free(c[i].pat[j]);
+		free(c[i].pat);
+	}
+	free(c);
+}
+
+void
+ident_rules_free(struct ident_rules *rs)
+{
+	if (rs == NULL)
+		return;
+	for (size_t i = 0; i < rs->n; i++) {
+		struct rule *r = &rs->rules[i];
+
+		free(r->id);
+		free(r->source);
+		conds_free(r->when, r->nwhen);
+		conds_free(r->unless, r->nunless);
+		for (int d = 0; d < IDENT_DIMS; d++)
+			free(r->out[d]);
+	}
+	free(rs->rules);
+	free(rs);
+}
+
+size_t
+ident_rules_count(const struct ident_rules *rs)
+{
+	return rs != NULL ? rs->n : 0;
+}
+
+/* --- evaluation ----------------------------------------------------------- */
+
+#define EVAL_ATTRS_MAX	512
+
+/* Index of the first attribute (of keys[]) that c matches, or -1. */
+static int
+cond_match(const struct cond *c, const struct ident_attr *attrs,
+    const int *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (keys[i] != c->key)
+			continue;
+		for (size_t j = 0; j < c->npat; j++)
+			if (fnmatch(c->pat[j], attrs[i].value,
+			    FNM_CASEFOLD) == 0)
+				return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * Writes r's output for one dimension into out, each "{key}" replaced by
+ * the attribute that matched the rule's condition on key, or else the
+ * asset's first attribute of that key (empty when it has none).
+ */
+static void
+render(const struct rule *r, const char *tmpl, const struct ident_attr *attrs,
+    const int *keys, size_t n, const int *hit, char out[IDENT_VALUE_MAX])
+{
+	size_t o = 0;
+	const char *p = tmpl, *c, *v;
+	char key[64];
+	int k;
+
+	while (*p != '\0' && o + 1 < IDENT_VALUE_MAX) {
+		if (*p != '{' || (c = strchr(p, '}')) == NULL ||
+		    (size_t)(c - p - 1) >= sizeof(key)) {
+			out[o++] = *p++;
+			continue;
+		}
+		memcpy(key, p + 1, (size_t)(c - p - 1));
+		key[c - p - 1] = '\0';
+		v = NULL;
+		k = key_index(key);
+		for (size_t i = 0; i < r->nwhen && v == NULL; i++)
+			if (r->when[i].key == k)
+				v = attrs[hit[i]].value;
+		for (size_t i = 0; i < n && v == NULL; i++)
+			if (keys[i] == k)
+				v = attrs[i].value;
+		if (v == NULL)
+			v = "";
+		while (*v != '\0' && o + 1 < IDENT_VALUE_MAX)
+			out[o++] = *v++;
+		p = c + 1;
+	}
+	out[o] = '\0';
+	/* A quoted value may carry padding. */
+	while (o > 0 && out[o - 1] == ' ')
+		out[--o] = '\0';
+}
+
+struct cand {
+	char		 value[IDENT_VALUE_MAX];
+	double		 miss;		/* product of (1 - w) */
+};
+
+#define CANDS_MAX	32
+
+void
+ident_eval(const struct ident_rules *rs, const struct ident_attr *attrs,
+    size_t n, struct ident_verdict *v)
+{
+	struct cand cand[IDENT_DIMS][CANDS_MAX];
+	size_t ncand[IDENT_DIMS] = { 0 };
+	int keys[EVAL_ATTRS_MAX], hit[64];
+	char val[IDENT_VALUE_MAX];
+	size_t k;
+
+	memset(v, 0, sizeof(*v));
+	if (rs == NULL)
+		return;
+	if (n > EVAL_ATTRS_MAX)
+		n = EVAL_ATTRS_MAX;
+	for (size_t i = 0; i < n; i++)
+		keys[i] = key_index(attrs[i].key);
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct rule *r = &rs->rules[i];
+		struct ident_evidence *e = NULL;
+		bool ok = r->nwhen <= sizeof(hit) / sizeof(hit[0]);
+
+		for (size_t j = 0; ok && j < r->nwhen; j++)
+			ok = (hit[j] = cond_match(&r->when[j], attrs, keys,
+			    n)) != -1;
+		for (size_t j = 0; ok && j < r->nunless; j++)
+			ok = cond_match(&r->unless[j], attrs, keys, n) == -1;
+		if (!ok)
+			continue;
+		if (v->nev < IDENT_EVIDENCE_MAX) {
+			e = &v->ev[v->nev++];
+			e->rule = r->id;
+			e->source = r->source;
+			e->weight = r->weight;
+			e->key = attrs[hit[0]].key;
+			e->value = attrs[hit[0]].value;
+		} else {
+			v->nev_dropped++;
+		}
+		for (int d = 0; d < IDENT_DIMS; d++) {
+			if (r->out[d] == NULL)
+				continue;
+			render(r, r->out[d], attrs, keys, n, hit, val);
+			if (val[0] == '\0')
+				continue;	/* quoted an empty value */
+			if (e != NULL)
+				e->dims |= (uint8_t)(1U << d);
+			for (k = 0; k < ncand[d]; k++)
+				if (strcasecmp(cand[d][k].value, val) == 0)
+					break;
+			if (k == ncand[d]) {
+				if (k == CANDS_MAX)
+					continue;
+				memcpy(cand[d][k].value, val, sizeof(val));
+				cand[d][k].miss = 1;
+				ncand[d]++;
+			}
+			cand[d][k].miss *= 1 - r->weight;
+		}
+	}
+	for (int d = 0; d < IDENT_DIMS; d++) {
+		double best = 0, second = 0, c;
+		size_t bi = 0;
+
+		for (k = 0; k < ncand[d]; k++) {
+			c = 1 - cand[d][k].miss;
+			if (c > best) {
+				second = best;
+				best = c;
+				bi = k;
+			} else if (c > second) {
+				second = c;
+			}
+		}
+		if (ncand[d] == 0)
+			continue;
+		c = best * (1 - second);
+		v->conf[d] = c;
+		if (c >= rs->threshold)
+			memcpy(v->value[d], cand[d][bi].value,
+			    sizeof(v->value[d]));
+	}
+	/* Which evidence agrees with each verdict, for the explanation. */
+	for (size_t i = 0; i < v->nev; i++) {
+		const struct rule *r = NULL;
+
+		for (size_t j = 0; j < rs->n; j++)
+			if (rs->rules[j].id == v->ev[i].rule) {
+				r = &rs->rules[j];
+				break;
+			}
+		for (int d = 0; r != NULL && d < IDENT_DIMS; d++) {
+			if (!(v->ev[i].dims & (1U << d)) ||
+			    v->value[d][0] == '\0')
+				continue;
+			for (size_t j = 0; j < r->nwhen; j++)
+				hit[j] = cond_match(&r->when[j], attrs, keys,
+				    n);
+			render(r, r->out[d], attrs, keys, n, hit, val);
+			v->ev[i].agrees[d] = strcasecmp(val,
+			    v->value[d]) == 0;
+		}
+	}
+}
