@@ -58,6 +58,14 @@ def num(v):
     return int(v, 0) if v != '' else None
 
 
+def ward_text(s):
+    """s as ward's observations write text: the UTF-8 bytes, printable
+    ASCII as it is, every other byte and the backslash as \\xNN."""
+    b = s.encode('utf-8') if isinstance(s, str) else s
+    return ''.join(chr(c) if 0x20 <= c < 0x7f and c != 0x5c else
+                   '\\x%02x' % c for c in b)
+
+
 def events(path, kind=None):
     """ward's EVE events, all or those of one event_type, in file order."""
     out = []
