@@ -7,7 +7,10 @@
 #                  the test's directory, TLS with a certificate made here);
 #                  user radiology@10.79.2.2 with a password, database ris
 #   ws  10.79.2.2: mariadb logging in to ris; once with a wrong password;
-#                  once with --ssl (TLS after the SSLRequest)
+#                  once with --ssl (TLS after the SSLRequest); once with
+#                  --default-auth=mysql_clear_password (the password in
+#                  clear in the login request; the server then switches
+#                  the client to its own method)
 #   ws2 10.79.2.3: mariadb, from a host the server does not know: the
 #                  server answers the connection with an ERR packet (1130)
 #                  instead of its greeting
@@ -21,9 +24,11 @@
 #   credential     user = mysql.user, target = mysql.schema, scheme =
 #                  mysql.client_auth_plugin (the HandshakeResponse41's)
 # Differences, each checked as such:
-#   - tshark shows the client's scramble (mysql.passwd); ward never keeps
-#     it: password is false (mysql_native_password sends no password), and
-#     the password itself is nowhere in ward's output nor in the capture.
+#   - tshark shows the client's scramble, or with mysql_clear_password the
+#     password itself, as mysql.passwd; ward never keeps either: password
+#     is false for mysql_native_password, true for mysql_clear_password
+#     (checked against tshark's mysql.passwd being the password), and the
+#     password is nowhere in ward's output.
 #   - the wrong-password login still gives a credential (the user name
 #     crossed); tshark shows the ERR 1045 after it, ward reports only logins.
 #   - the --ssl login: tshark shows the SSLRequest (a short login request
@@ -105,6 +110,8 @@ login ws2 "$PW" --skip-ssl &&
     { echo "an unknown host logged in" >&2; fail=1; }
 login ws "$PW" --ssl --ssl-verify-server-cert=0 -D ris ||
     { echo "login with --ssl failed" >&2; fail=1; }
+login ws "$PW" --skip-ssl --default-auth=mysql_clear_password ||
+    { echo "login with mysql_clear_password failed" >&2; fail=1; }
 sleep 0.3
 net_capture_stop
 [ "$fail" = 0 ] || { cat "$T/client.log" >&2; exit 1; }
@@ -121,8 +128,6 @@ cap, eve, srv, pw = sys.argv[2:6]
 ck = pc.Checker('mysql')
 ck.no_secret(eve, pw)
 ck.no_malformed(eve, ('mysql',))
-ck.check(pw.encode() not in open(cap, 'rb').read(),
-         'the password crossed in clear')
 
 rows = pc.tshark(cap, 'mysql', [
     'ip.src', 'tcp.srcport', 'tcp.dstport', 'mysql.version',
@@ -152,7 +157,7 @@ for e in pc.events(eve):
         w = ward.setdefault(e['src_port'], {'banner': [], 'credential': []})
         w[e['event_type']].append(pc.body(e))
 
-ck.same('connections', len(flows), 4)
+ck.same('connections', len(flows), 5)
 ck.same('connections ward saw', sorted(ward), sorted(flows))
 got = []
 for port, f in flows.items():
@@ -190,12 +195,17 @@ for port, f in flows.items():
     ck.same('port %d target' % port, c.get('target'), l['mysql.schema'] or None)
     ck.same('port %d scheme' % port, c.get('scheme'),
             l['mysql.client_auth_plugin'])
-    ck.same('port %d password' % port, c.get('password'), False)
-    ck.check(l['mysql.passwd'] != '', 'port %d: no scramble' % port)
+    clear = l['mysql.client_auth_plugin'] == 'mysql_clear_password'
+    ck.same('port %d password' % port, c.get('password'), clear)
+    # mysql.passwd: the scramble, or the password and its NUL in clear.
+    ck.same('port %d password in clear' % port,
+            bytes.fromhex(l['mysql.passwd'].replace(':', '')) ==
+            pw.encode() + b'\0', clear)
     got.append((c.get('user'), c.get('target'), c.get('scheme')))
 
 ck.same('scenario', got, [
     ('radiology', 'ris', 'mysql_native_password'),
-    ('radiology', None, 'mysql_native_password'), 'refused', 'ssl'])
+    ('radiology', None, 'mysql_native_password'), 'refused', 'ssl',
+    ('radiology', None, 'mysql_clear_password')])
 ck.done('%d connections' % len(flows))
 PY
