@@ -323,29 +323,68 @@ property_key(uint32_t prop)
 	}
 }
 
+/* Appends code point cp to out (cap bytes) as UTF-8; false when full. */
+static bool
+utf8_put(char *out, size_t cap, size_t *n, uint32_t cp)
+{
+	size_t l = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+
+	if (cap - *n < l)
+		return false;
+	if (l == 1) {
+		out[(*n)++] = (char)cp;
+		return true;
+	}
+	out[(*n)++] = (char)(l == 2 ? 0xc0 | cp >> 6 : l == 3 ?
+	    0xe0 | cp >> 12 : 0xf0 | cp >> 18);
+	if (l == 4)
+		out[(*n)++] = (char)(0x80 | (cp >> 12 & 0x3f));
+	if (l >= 3)
+		out[(*n)++] = (char)(0x80 | (cp >> 6 & 0x3f));
+	out[(*n)++] = (char)(0x80 | (cp & 0x3f));
+	return true;
+}
+
 /*
- * A CharacterString (clause 20.2.9): an encoding byte, then the text.
- * UTF-8 (0) and ISO 8859-1 (5) are kept as bytes; UCS-2 (4) is reduced
- * to its ASCII characters, other code units as '?'.
+ * A CharacterString (clause 20.2.9): a character set byte, then the text.
+ * ISO 10646 UCS-2 (4, big-endian), UCS-4 (3) and ISO 8859-1 (5) are
+ * converted to UTF-8, so that a name reads the same whatever the device's
+ * character set (surrogates and code points past U+10FFFF become '?');
+ * UTF-8 (0) and the double-byte sets (1, 2) are kept as bytes.
  */
 static void
 char_string(struct observation *o, const char *key, struct cursor v)
 {
 	char text[BACNET_TEXT_MAX];
 	size_t n = 0;
+	uint32_t cp;
 	uint16_t u;
-	uint8_t enc;
+	uint8_t enc, b;
 
 	if (cur_u8(&v, &enc) == -1)
 		return;
-	if (enc == 4) {
-		while (n + 1 < sizeof(text) && cur_be16(&v, &u) == 0)
-			text[n++] = u < 0x80 ? (char)u : '?';
-		(void)obs_str(o, key, text, n);
+	if (enc != 3 && enc != 4 && enc != 5) {
+		(void)obs_str(o, key, v.p, v.len < BACNET_TEXT_MAX ? v.len :
+		    BACNET_TEXT_MAX);
 		return;
 	}
-	(void)obs_str(o, key, v.p, v.len < BACNET_TEXT_MAX ? v.len :
-	    BACNET_TEXT_MAX);
+	for (;;) {
+		if (enc == 5) {
+			if (cur_u8(&v, &b) == -1)
+				break;
+			cp = b;
+		} else if (enc == 4) {
+			if (cur_be16(&v, &u) == -1)
+				break;
+			cp = u;
+		} else if (cur_be32(&v, &cp) == -1)
+			break;
+		if ((cp >= 0xd800 && cp < 0xe000) || cp > 0x10ffff)
+			cp = '?';
+		if (!utf8_put(text, sizeof(text), &n, cp))
+			break;
+	}
+	(void)obs_str(o, key, text, n);
 }
 
 /*

@@ -26,7 +26,8 @@
 #
 # Functions print nothing on success and "lib.sh: ..." on stderr on failure.
 
-NET_PFX=""          # namespace name prefix, unique per run: wt-<pid>-
+NET_PFX=""          # namespace name prefix, unique per run: <base>-<pid>-
+NET_BASE=${NET_BASE:-wt}  # a test may set its own base (wpeer...) first
 NET_TMP=""          # scratch directory, removed on cleanup
 NET_SW=""           # switch namespace
 NET_NS=()           # every namespace we created, switch last
@@ -50,7 +51,7 @@ net_skip_unless_possible()
 		exit 77
 	fi
 	command -v ip >/dev/null 2>&1 || { echo "SKIP: no ip(8)" >&2; exit 77; }
-	local probe="wt-$$-probe"
+	local probe="$NET_BASE-$$-probe"
 	if ! ip netns add "$probe" 2>/dev/null; then
 		echo "SKIP: ip netns add is not permitted here" >&2
 		exit 77
@@ -77,7 +78,7 @@ net_require()
 
 net_init()
 {
-	NET_PFX="wt-$$-"
+	NET_PFX="$NET_BASE-$$-"
 	NET_TMP=$(mktemp -d "${TMPDIR:-/tmp}/ward-net.XXXXXX") ||
 	    net_die "mktemp failed"
 	chmod 755 "$NET_TMP"

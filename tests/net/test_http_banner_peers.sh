@@ -4,11 +4,13 @@
 #
 #   pacs   10.78.0.1: Python http.server (Basic realm on /private, POST
 #                     sink) on 8080, vsftpd on 21 (a local user made for
-#                     the run), PostgreSQL 15 on 5432 when installed
+#                     the run)
 #   ws     10.78.0.2: curl (GET, GET with -u, POST of a Part 10 file with an
 #                     MZ/PE preamble, multipart POST of one with an ELF
 #                     preamble), curl ftp:// (login, STOR passive and
-#                     active), psql when PostgreSQL is installed
+#                     active)
+# (PostgreSQL, MySQL and Telnet have their own: test_pgsql_peers.sh,
+# test_mysql_peers.sh, test_telnet_peers.sh.)
 #
 # The capture on the switch is read by `$WARD analyze --eve -` and by
 # tshark; every field ward and tshark both report is compared, and ward's

@@ -114,6 +114,59 @@ test_read_property(void **state)
 	fixture_free(&fx);
 }
 
+/* A ReadProperty-ACK of device 1234's property prop holding string s. */
+static void
+ack_string(struct msg *m, unsigned int prop, const void *s, size_t len)
+{
+	struct msg n = { .n = 0 };
+
+	m->n = 0;
+	putbytes(&n, "\x01\x00\x30\x0a\x0c\x0c\x02\x00\x04\xd2\x19", 11);
+	put8(&n, prop);
+	putbytes(&n, "\x3e\x75", 2);
+	put8(&n, (unsigned int)len);
+	putbytes(&n, s, len);
+	put8(&n, 0x3f);
+	bvlc(m, 0x0a, &n);
+}
+
+/*
+ * Clause 20.2.9: ISO 8859-1, UCS-2 and UCS-4 strings come out as UTF-8
+ * (node-bacnet's ISO 8859-1 location and UCS-2 description were reported
+ * as raw Latin-1 bytes and as '?' for every non-ASCII character).
+ */
+static void
+test_char_sets(void **state)
+{
+	struct fixture fx;
+	struct msg m = { .n = 0 };
+	const struct observation *o;
+
+	(void)state;
+	fixture_init(&fx, "10.0.0.5", "10.0.0.9", 47808, 47808,
+	    IPPROTO_UDP_);
+	ack_string(&m, 58, "\x05" "B\xe2timent B", 11);
+	o = run(&fx, &m);
+	assert_str(o, "location", "B\\xc3\\xa2timent B");
+	/* UCS-2 "Op\u00e9ra \u2126" and a lone surrogate. */
+	ack_string(&m, 28, "\x04\x00O\x00p\x00\xe9\x00r\x00" "a\x00 \x21\x26"
+	    "\xd8\x00", 17);
+	o = run(&fx, &m);
+	assert_str(o, "description",
+	    "Op\\xc3\\xa9ra \\xe2\\x84\\xa6?");
+	/* UCS-4 U+1F3E5 (hospital) and one past U+10FFFF. */
+	ack_string(&m, 77, "\x03\x00\x00\x00W\x00\x01\xf3\xe5"
+	    "\x00\x11\x00\x00", 13);
+	o = run(&fx, &m);
+	assert_str(o, "object_name", "W\\xf0\\x9f\\x8f\\xa5?");
+	/* UTF-8 is kept as it is. */
+	ack_string(&m, 70, "\x00" "\xc3\xa9", 3);
+	o = run(&fx, &m);
+	assert_str(o, "model_name", "\\xc3\\xa9");
+	assert_malformed(&fx, MAL_BACNET_BAD_APDU, 0);
+	fixture_free(&fx);
+}
+
 static void
 test_forwarded_and_network(void **state)
 {
@@ -205,6 +258,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_who_is_i_am),
 		cmocka_unit_test(test_read_property),
+		cmocka_unit_test(test_char_sets),
 		cmocka_unit_test(test_forwarded_and_network),
 		cmocka_unit_test(test_malformed),
 	};
