@@ -27,6 +27,8 @@
 #include "ward/obs.h"
 
 struct oui_db;
+struct ident_rules;
+struct ident_verdict;
 
 #define ASSET_ROUTER_IPS 3
 #define ASSET_MAX_PEERS 4096
@@ -34,6 +36,8 @@ struct oui_db;
 #define ASSET_MAX_IPS 256
 #define ASSET_MAX_SERVICES 1024
 #define ASSET_MAX_DHCP 32
+#define ASSET_MAX_ATTRS 256
+#define ASSET_ATTRS_PER_KEY 16
 
 /* How an IP came to belong to an asset. */
 #define IPSRC_ARP	(1U << 0)
@@ -97,6 +101,19 @@ struct asset_peer {
 	uint64_t		 last;
 };
 
+/*
+ * An identification attribute (docs/identification.md): what the device's
+ * own traffic says it is ("dicom.manufacturer" = "GE MEDICAL SYSTEMS").
+ * At most ASSET_ATTRS_PER_KEY values per key, ASSET_MAX_ATTRS in all.
+ */
+struct asset_attr {
+	const char		*key;		/* static */
+	char			*value;
+	uint64_t		 first;
+	uint64_t		 last;
+	uint64_t		 count;
+};
+
 /* Change bits, reset by the store after it persists an asset. */
 #define ASSET_DIRTY (1U << 0)
 
@@ -126,6 +143,9 @@ struct asset {
 	struct asset_peer	*peers;
 	size_t			 npeers;
 	uint64_t		 peers_dropped;	/* over ASSET_MAX_PEERS */
+	struct asset_attr	*attrs;
+	size_t			 nattrs;
+	struct ident_verdict	*ident;		/* NULL until identified */
 
 	/* The inventory's own bookkeeping. */
 	size_t			 ips_cap;
@@ -133,6 +153,7 @@ struct asset {
 	size_t			 dhcp_cap;
 	size_t			 services_cap;
 	size_t			 peers_cap;
+	size_t			 attrs_cap;
 	uint32_t		*peer_index;	/* open addressing, pos + 1 */
 	size_t			 peer_index_cap;
 };
@@ -156,6 +177,7 @@ enum asset_change {
 	ASSET_NEW_DHCP,
 	ASSET_NEW_SERVICE,
 	ASSET_BECAME_ROUTER,
+	ASSET_NEW_ATTR,		/* detail: "key=value" */
 };
 const char *asset_change_name(enum asset_change);
 typedef void (*asset_change_fn)(const struct asset *, enum asset_change,
@@ -180,6 +202,13 @@ struct asset **inv_sorted(const struct inventory *, size_t *n);
 /* The inventory's own array of assets, in no order (borrowed). */
 struct asset *const *inv_assets(const struct inventory *, size_t *n);
 struct asset *inv_find_mac(const struct inventory *, const uint8_t mac[6]);
+
+/*
+ * Identifies every asset with the fingerprint rules (ident.h) over its
+ * attributes, its MAC vendor, hostnames, DHCP fingerprints and services;
+ * each asset's ident then holds the verdict. 0, or -1 out of memory.
+ */
+int inv_identify(struct inventory *, const struct ident_rules *);
 struct asset *inv_find_ip(const struct inventory *, const struct ward_addr *);
 
 #endif

@@ -49,8 +49,8 @@ struct ident_evidence {
 	const char	*rule;		/* the rule's id (owned by the rules) */
 	const char	*source;	/* its documented source */
 	double		 weight;
-	const char	*key;		/* borrowed from the attributes */
-	const char	*value;
+	const char	*key;		/* static */
+	char		 value[IDENT_VALUE_MAX];
 	uint8_t		 dims;		/* bit d: asserted dimension d */
 	bool		 agrees[IDENT_DIMS];	/* with the verdict's value */
 };
@@ -78,8 +78,9 @@ void ident_rules_free(struct ident_rules *);
 size_t ident_rules_count(const struct ident_rules *);
 
 /*
- * Evaluates every rule over the n attributes of one asset. The verdict
- * borrows from the rules and from attrs: both must outlive its use.
+ * Evaluates every rule over the n attributes of one asset (attributes of
+ * unknown keys are ignored). The verdict borrows rule ids and sources from
+ * the rules, which must outlive its use; it copies what it quotes of attrs.
  */
 void ident_eval(const struct ident_rules *, const struct ident_attr *attrs,
     size_t n, struct ident_verdict *);

@@ -5,6 +5,11 @@
 #ifndef WARD_ASSET_PRIVATE_H
 #define WARD_ASSET_PRIVATE_H
 
+#include <stddef.h>
+
+#include "ward/ident.h"
+#include "ward/obs.h"
+
 /*
  * Attribute keys a rule may test (docs/identification.md says where each
  * comes from), NULL-terminated.
@@ -13,5 +18,20 @@ extern const char *const ident_keys[];
 
 /* Device types a rule may assert, NULL-terminated. */
 extern const char *const ident_types[];
+
+/* The ident_keys[] entry equal to key, or NULL when key is unknown. */
+const char *ident_key_canon(const char *key);
+
+/*
+ * What observation o says about its subject, as attributes written to out
+ * (at most max); returns how many. Keys are ident_keys[] names.
+ */
+struct attr_kv {
+	const char	*key;
+	char		 value[IDENT_VALUE_MAX];
+};
+#define ATTRS_PER_OBS	48
+size_t ident_attrs_of(const struct observation *, struct attr_kv *out,
+    size_t max);
 
 #endif

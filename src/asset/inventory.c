@@ -16,6 +16,7 @@
 #include "ward/asset.h"
 #include "ward/decode.h"
 #include "ward/oui.h"
+#include "asset-private.h"
 
 #define PENDING_MAX 4096	/* IPs named by DNS before they are seen */
 #define PENDING_NAMES 4
@@ -61,7 +62,7 @@ asset_change_name(enum asset_change c)
 {
 	static const char *const names[] = { "new_asset", "new_ip",
 		"new_hostname", "new_dhcp_fingerprint", "new_service",
-		"became_router" };
+		"became_router", "new_attribute" };
 
 	if ((unsigned)c >= sizeof(names) / sizeof(names[0]))
 		return "unknown";
@@ -140,6 +141,10 @@ asset_clear(struct asset *a)
 		free(a->dhcp[i].hostname);
 		free(a->dhcp[i].client_id);
 	}
+	for (size_t i = 0; i < a->nattrs; i++)
+		free(a->attrs[i].value);
+	free(a->attrs);
+	free(a->ident);
 	free(a->ips);
 	free(a->names);
 	free(a->dhcp);
@@ -605,6 +610,43 @@ add_service(struct inventory *inv, struct asset *a, uint8_t proto,
 		e->last = ts;
 }
 
+/* Records what a device's own traffic says of it (asset_attr). */
+static void
+add_attr(struct inventory *inv, struct asset *a, const char *key,
+    const char *value, uint64_t ts)
+{
+	struct asset_attr *e = NULL;
+	size_t same_key = 0;
+
+	for (size_t i = 0; i < a->nattrs && e == NULL; i++) {
+		if (a->attrs[i].key != key)
+			continue;
+		same_key++;
+		if (strcmp(a->attrs[i].value, value) == 0)
+			e = &a->attrs[i];
+	}
+	if (e == NULL) {
+		char detail[IDENT_VALUE_MAX + 64];
+		char *v;
+
+		if (same_key >= ASSET_ATTRS_PER_KEY ||
+		    grow((void **)&a->attrs, a->nattrs, &a->attrs_cap,
+		    sizeof(*a->attrs), ASSET_MAX_ATTRS) == -1 ||
+		    (v = strdup(value)) == NULL)
+			return;
+		e = &a->attrs[a->nattrs++];
+		memset(e, 0, sizeof(*e));
+		e->key = key;
+		e->value = v;
+		e->first = ts;
+		(void)snprintf(detail, sizeof(detail), "%s=%s", key, value);
+		changed(inv, a, ASSET_NEW_ATTR, detail, ts);
+	}
+	e->count++;
+	if (ts > e->last)
+		e->last = ts;
+}
+
 /* Peers are indexed by a small open-addressing table of positions. */
 static int
 peer_index_rebuild(struct asset *a, size_t cap)
@@ -722,6 +764,9 @@ absorb(struct inventory *inv, struct asset *dst, struct asset *src)
 	for (size_t i = 0; i < src->nservices; i++)
 		add_service(inv, dst, src->services[i].proto,
 		    src->services[i].port, src->services[i].last);
+	for (size_t i = 0; i < src->nattrs; i++)
+		add_attr(inv, dst, src->attrs[i].key, src->attrs[i].value,
+		    src->attrs[i].last);
 	for (size_t i = 0; i < src->npeers; i++) {
 		const struct asset_peer *p = &src->peers[i];
 
@@ -994,6 +1039,23 @@ on_flow(struct inventory *inv, const struct observation *o)
 		add_peer(b, sip, pc, ps, bc, bs, start, o->ts);
 }
 
+/* Identification attributes of the observation's subject. */
+static void
+on_attrs(struct inventory *inv, const struct observation *o)
+{
+	struct attr_kv kv[ATTRS_PER_OBS];
+	struct asset *a;
+	const char *key;
+	size_t n;
+
+	if ((n = ident_attrs_of(o, kv, ATTRS_PER_OBS)) == 0 ||
+	    (a = known(inv, o->has_mac ? o->mac : NULL, &o->ip)) == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if ((key = ident_key_canon(kv[i].key)) != NULL)
+			add_attr(inv, a, key, kv[i].value, o->ts);
+}
+
 static void
 inv_observe(const struct observation *o, void *arg)
 {
@@ -1011,9 +1073,11 @@ inv_observe(const struct observation *o, void *arg)
 		break;
 	case OBS_DNS:
 		on_dns(inv, o, NAME_DNS);
+		on_attrs(inv, o);
 		break;
 	case OBS_MDNS:
 		on_dns(inv, o, NAME_MDNS);
+		on_attrs(inv, o);
 		break;
 	case OBS_LLMNR:
 		on_dns(inv, o, NAME_LLMNR);
@@ -1031,6 +1095,7 @@ inv_observe(const struct observation *o, void *arg)
 		on_flow(inv, o);
 		break;
 	default:
+		on_attrs(inv, o);
 		break;
 	}
 }
@@ -1041,7 +1106,12 @@ inv_attach(struct inventory *inv, struct obs_bus *bus)
 	return obs_subscribe(bus, OBS_MASK(OBS_ARP) | OBS_MASK(OBS_NDP) |
 	    OBS_MASK(OBS_DHCP) | OBS_MASK(OBS_DNS) | OBS_MASK(OBS_MDNS) |
 	    OBS_MASK(OBS_LLMNR) | OBS_MASK(OBS_NBNS) | OBS_MASK(OBS_FLOW_NEW) |
-	    OBS_MASK(OBS_SERVICE) | OBS_MASK(OBS_FLOW), inv_observe, inv);
+	    OBS_MASK(OBS_SERVICE) | OBS_MASK(OBS_FLOW) | OBS_MASK(OBS_DICOM) |
+	    OBS_MASK(OBS_HL7) | OBS_MASK(OBS_MQTT) | OBS_MASK(OBS_COAP) |
+	    OBS_MASK(OBS_HTTP) | OBS_MASK(OBS_TLS) | OBS_MASK(OBS_SSH) |
+	    OBS_MASK(OBS_SMB) | OBS_MASK(OBS_SSDP) | OBS_MASK(OBS_RDP) |
+	    OBS_MASK(OBS_BANNER) | OBS_MASK(OBS_MODBUS) | OBS_MASK(OBS_BACNET),
+	    inv_observe, inv);
 }
 
 struct asset *

@@ -33,12 +33,12 @@ const char *const ident_keys[] = {
 	"dicom.institution", "dicom.department", "dicom.impl_class_uid",
 	"dicom.impl_version", "dicom.sop_class",
 	"hl7.sending_app", "hl7.sending_facility", "hl7.receiving_app",
-	"hl7.message_type", "hl7.role",
+	"dicom.command", "hl7.message_type", "hl7.role",
 	"mqtt.client_id", "mqtt.topic", "mqtt.role", "coap.uri",
 	"http.user_agent", "http.server",
 	"tls.sni", "tls.ja3", "tls.ja4", "tls.cert_subject", "tls.cert_issuer",
 	"ssh.banner", "ssh.hassh",
-	"smb.host", "smb.domain", "smb.dialect",
+	"smb.host", "smb.domain", "smb.dialect", "smb.os_version",
 	"ssdp.server", "ssdp.usn",
 	"telnet.banner", "ftp.banner", "smtp.banner", "mysql.version",
 	"rdp.cookie", "modbus.vendor", "modbus.product", "bacnet.vendor",
@@ -144,6 +144,14 @@ key_index(const char *k)
 		if (strcmp(ident_keys[i], k) == 0)
 			return (int)i;
 	return -1;
+}
+
+const char *
+ident_key_canon(const char *key)
+{
+	int k = key_index(key);
+
+	return k != -1 ? ident_keys[k] : NULL;
 }
 
 static bool
@@ -675,8 +683,9 @@ ident_eval(const struct ident_rules *rs, const struct ident_attr *attrs,
 			e->rule = r->id;
 			e->source = r->source;
 			e->weight = r->weight;
-			e->key = attrs[hit[0]].key;
-			e->value = attrs[hit[0]].value;
+			e->key = ident_keys[keys[hit[0]]];
+			(void)snprintf(e->value, sizeof(e->value), "%s",
+			    attrs[hit[0]].value);
 		} else {
 			v->nev_dropped++;
 		}
