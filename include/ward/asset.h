@@ -6,7 +6,8 @@
  * by IP address otherwise (a device behind a router, or a capture with no
  * link layer). Each asset keeps every IP it used (with how ward learned the
  * binding), its hostnames with their source, DHCP fingerprints, services
- * (ports that accepted connections) and peers with byte counts.
+ * (ports that accepted connections), peers with byte counts, and the model
+ * the device announces (mDNS TXT records) with its source.
  *
  * Binding rules, in order of trust: DHCP (server's ACK, yiaddr for chaddr)
  * and ARP/NDP bind an IP to a MAC; plain traffic binds a source IP to the
@@ -131,6 +132,13 @@ struct asset {
 	uint64_t		 bytes_out;
 	uint64_t		 bytes_in;
 	uint32_t		 flags;
+	/*
+	 * The device's model as it names itself, the newest seen, and how
+	 * ward learned it ("mdns": a DNS-SD TXT record); NULL when unknown.
+	 */
+	char			*model;
+	const char		*model_source;
+	uint64_t		 model_last;
 
 	struct asset_ip		*ips;
 	size_t			 nips;
@@ -177,6 +185,7 @@ enum asset_change {
 	ASSET_NEW_DHCP,
 	ASSET_NEW_SERVICE,
 	ASSET_BECAME_ROUTER,
+	ASSET_NEW_MODEL,
 	ASSET_NEW_ATTR,		/* detail: "key=value" */
 };
 const char *asset_change_name(enum asset_change);

@@ -8,7 +8,10 @@
  * partial state in state_size bytes that the dispatcher allocates zeroed
  * and frees after end()). A dissector is chosen by a port hint and confirmed
  * by probe() on the first payload; protocols that also run on other ports
- * are found by probe() alone.
+ * are found by probe() alone. A flow that another flow's dissector
+ * announced (expect.h: an FTP data connection) gets the dissector named
+ * in the announcement without probing, and its adopt() is given the
+ * announcement's context.
  */
 #ifndef WARD_PROTO_H
 #define WARD_PROTO_H
@@ -19,6 +22,7 @@
 
 #include "ward/cursor.h"
 #include "ward/decode.h"
+#include "ward/expect.h"
 #include "ward/flow.h"
 #include "ward/malform.h"
 #include "ward/obs.h"
@@ -31,6 +35,7 @@ struct proto_ctx {
 	struct flow_table	*ft;	/* budget for state buffers, or NULL */
 	int			 dir;	/* 0 initiator to responder */
 	uint64_t		 ts;
+	struct expect_table	*expect;	/* NULL: no flows announced */
 };
 
 #define PROTO_MAX_PORTS 8
@@ -51,6 +56,11 @@ struct dissector {
 			    const uint8_t *, size_t);
 	void		(*gap)(struct proto_ctx *, void *state);
 	void		(*end)(struct proto_ctx *, void *state);
+	/*
+	 * The flow was announced with this context (at most EXPECT_CTX_MAX
+	 * bytes); called once, on the zeroed state, before any data.
+	 */
+	void		(*adopt)(void *state, const uint8_t *ctx, size_t n);
 };
 
 extern const struct dissector dissector_dhcp;
@@ -70,6 +80,7 @@ extern const struct dissector dissector_modbus;
 extern const struct dissector dissector_bacnet;
 extern const struct dissector dissector_http;
 extern const struct dissector dissector_dicomfile;
+extern const struct dissector dissector_ftp_data;
 extern const struct dissector dissector_telnet;
 extern const struct dissector dissector_ftp;
 extern const struct dissector dissector_smtp;
@@ -91,5 +102,12 @@ void proto_malformed(struct proto_ctx *, enum malform, const char *proto,
     const char *what);
 /* Fills the subject of o from the sender (dir) of the packet in ctx. */
 void proto_subject_sender(struct proto_ctx *, struct observation *o);
+/*
+ * Announces an expected flow (expect.h): e's protocol, addresses, ports,
+ * dissector and context; the VLAN is set to the current flow's and the
+ * deadline to seconds after the packet's time. Nothing happens without a
+ * table (ctx->expect NULL) or when the table refuses e.
+ */
+void proto_expect(struct proto_ctx *, struct expect *e, unsigned int seconds);
 
 #endif

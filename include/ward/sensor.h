@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "ward/decode.h"
+#include "ward/expect.h"
 #include "ward/flow.h"
 #include "ward/malform.h"
 #include "ward/obs.h"
@@ -51,6 +52,8 @@ void sensor_finish(struct sensor *);
 const struct sensor_stats *sensor_stats(const struct sensor *);
 const struct decode_stats *sensor_decode_stats(const struct sensor *);
 const struct flow_stats *sensor_flow_stats(const struct sensor *);
+/* The table of flows announced by dissectors (FTP data connections). */
+const struct expect_stats *sensor_expect_stats(const struct sensor *);
 /* Decode and application malformations added up, by kind. */
 void sensor_malformations(const struct sensor *, struct malform_counts *);
 

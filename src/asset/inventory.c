@@ -62,7 +62,7 @@ asset_change_name(enum asset_change c)
 {
 	static const char *const names[] = { "new_asset", "new_ip",
 		"new_hostname", "new_dhcp_fingerprint", "new_service",
-		"became_router", "new_attribute" };
+		"became_router", "new_model", "new_attribute" };
 
 	if ((unsigned)c >= sizeof(names) / sizeof(names[0]))
 		return "unknown";
@@ -151,6 +151,7 @@ asset_clear(struct asset *a)
 	free(a->services);
 	free(a->peers);
 	free(a->peer_index);
+	free(a->model);
 }
 
 static void
@@ -745,6 +746,32 @@ remove_asset(struct inventory *inv, struct asset *a)
 	asset_free(a);
 }
 
+/*
+ * The model a device names itself (an mDNS TXT record); a different one
+ * later replaces it (a reflashed or replaced device) and is a change.
+ */
+static void
+set_model(struct inventory *inv, struct asset *a, const char *model,
+    const char *source, uint64_t ts)
+{
+	char *m;
+
+	if (model[0] == '\0')
+		return;
+	if (a->model != NULL && strcmp(a->model, model) == 0) {
+		if (ts > a->model_last)
+			a->model_last = ts;
+		return;
+	}
+	if ((m = strdup(model)) == NULL)
+		return;
+	free(a->model);
+	a->model = m;
+	a->model_source = source;
+	a->model_last = ts;
+	changed(inv, a, ASSET_NEW_MODEL, m, ts);
+}
+
 static void
 absorb(struct inventory *inv, struct asset *dst, struct asset *src)
 {
@@ -767,6 +794,10 @@ absorb(struct inventory *inv, struct asset *dst, struct asset *src)
 	for (size_t i = 0; i < src->nattrs; i++)
 		add_attr(inv, dst, src->attrs[i].key, src->attrs[i].value,
 		    src->attrs[i].last);
+	if (src->model != NULL && (dst->model == NULL ||
+	    src->model_last > dst->model_last))
+		set_model(inv, dst, src->model, src->model_source,
+		    src->model_last);
 	for (size_t i = 0; i < src->npeers; i++) {
 		const struct asset_peer *p = &src->peers[i];
 
@@ -921,11 +952,18 @@ on_dns(struct inventory *inv, const struct observation *o,
 	const char *name = obs_get_str(o, "name");
 	const char *target = obs_get_str(o, "target");
 	const struct ward_addr *addr = field_addr(o, "addr");
+	const char *model = obs_get_str(o, "model");
 	uint64_t rrtype = field_u64(o, "rrtype", 0);
+	struct asset *a;
 	char buf[256];
 
 	if (name == NULL)
 		return;
+	/* A DNS-SD TXT record's model names its sender (mDNS only). */
+	if (model != NULL && source == NAME_MDNS &&
+	    (a = bind(inv, o->has_mac ? o->mac : NULL, &o->ip, IPSRC_TRAFFIC,
+	    o->ts)) != NULL)
+		set_model(inv, a, model, "mdns", o->ts);
 	if ((rrtype == 1 || rrtype == 28) && addr != NULL) {
 		/* Service-discovery owner names are not host names. */
 		if (name[0] == '_')

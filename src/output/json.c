@@ -105,6 +105,8 @@ json_asset(const struct asset *a)
 	json_object_set_new(o, "vendor", jstr_or_null(a->vendor));
 	json_object_set_new(o, "router", json_boolean(a->router));
 	json_object_set_new(o, "hostname", jstr_or_null(asset_hostname(a)));
+	json_object_set_new(o, "model", jstr_or_null(a->model));
+	json_object_set_new(o, "model_source", jstr_or_null(a->model_source));
 	json_object_set_new(o, "first_seen", jtime(a->first));
 	json_object_set_new(o, "last_seen", jtime(a->last));
 

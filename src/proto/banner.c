@@ -281,12 +281,12 @@ telnet_end(struct proto_ctx *ctx, void *state)
 
 /* ------------------------------------------------------------------ FTP */
 
-#define FTP_DATA_MAX	4	/* data endpoints remembered */
-
-struct ftp_endpoint {
-	struct ward_addr addr;
-	uint16_t	 port;
-};
+/*
+ * Seconds a data connection announced by PORT, EPRT, 227 or 229 is
+ * awaited: clients connect (or, in active mode, servers do) at once, but
+ * a server may wait for the transfer command before it connects.
+ */
+#define FTP_DATA_WAIT	60
 
 struct ftp_state {
 	struct text_line line[2];
@@ -297,24 +297,35 @@ struct ftp_state {
 	bool		 auth_tls;	/* AUTH TLS sent, 234 awaited */
 	uint8_t		 user[USER_MAX];
 	size_t		 un;
-	/*
-	 * Data connections announced by PORT, EPRT, 227 and 229 replies.
-	 * A dissector sees its own flow only, so these cannot yet be
-	 * handed to the data flows; the dicom-file dissector recognises a
-	 * Part 10 file on them by content instead.
-	 */
-	struct ftp_endpoint data[FTP_DATA_MAX];
-	uint8_t		 ndata;
 	uint32_t	 transfers;	/* STOR, RETR, APPE seen */
 };
 
+/*
+ * Announces the data connection to a:port (RFC 959 section 3.2): in
+ * passive mode (227, 229 replies) the client connects to the address the
+ * server gave; in active mode (PORT, EPRT) the server connects to the
+ * client's, from a port of its choosing (20 by the RFC, not in practice).
+ * The initiator is the other end of this control connection. The data
+ * connection goes to the ftp-data dissector, which checks it for DICOM
+ * Part 10 files with the carrier "ftp".
+ */
 static void
-ftp_note_data(struct ftp_state *st, const struct ward_addr *a, uint16_t port)
+ftp_expect_data(struct proto_ctx *ctx, const struct ward_addr *a,
+    uint16_t port)
 {
-	struct ftp_endpoint *e = &st->data[st->ndata++ % FTP_DATA_MAX];
+	struct expect e;
 
-	e->addr = *a;
-	e->port = port;
+	if (ctx->pkt == NULL || !(ctx->pkt->flags & PKT_IP))
+		return;
+	memset(&e, 0, sizeof(e));
+	e.proto = IPPROTO_TCP_;
+	e.src = ctx->pkt->dst;
+	e.dst = *a;
+	e.dport = port;
+	e.d = &dissector_ftp_data;
+	memcpy(e.ctx, "ftp", 3);
+	e.ctxlen = 3;
+	proto_expect(ctx, &e, FTP_DATA_WAIT);
 }
 
 /* h1,h2,h3,h4,p1,p2 (RFC 959 section 4.1.2, PORT and the 227 reply). */
@@ -423,13 +434,14 @@ ftp_reply(struct proto_ctx *ctx, struct ftp_state *st, const uint8_t *p,
 			proto_malformed(ctx, MAL_FTP_BAD_ADDRESS, "ftp",
 			    "227 reply without h1,h2,h3,h4,p1,p2");
 		else
-			ftp_note_data(st, &a, port);
+			ftp_expect_data(ctx, &a, port);
 	} else if (memcmp(p, "229", 3) == 0) {
+		/* RFC 2428 section 3: the server's own address. */
 		if (ftp_ext_port(p, n, &port) == -1)
 			proto_malformed(ctx, MAL_FTP_BAD_ADDRESS, "ftp",
 			    "229 reply without (|||port|)");
 		else if (ctx->pkt != NULL)
-			ftp_note_data(st, &ctx->pkt->src, port);
+			ftp_expect_data(ctx, &ctx->pkt->src, port);
 	} else if (memcmp(p, "234", 3) == 0 && st->auth_tls) {
 		/* RFC 4217: TLS follows on this connection. */
 		st->lost = true;
@@ -470,13 +482,17 @@ ftp_command(struct proto_ctx *ctx, struct ftp_state *st, const uint8_t *p,
 			proto_malformed(ctx, MAL_FTP_BAD_ADDRESS, "ftp",
 			    "PORT argument is not h1,h2,h3,h4,p1,p2");
 		else
-			ftp_note_data(st, &a, port);
+			ftp_expect_data(ctx, &a, port);
 	} else if (text_caseeq(p, cl, "EPRT")) {
+		/*
+		 * The client's own address: one it names for another host
+		 * (a proxy transfer) is not followed.
+		 */
 		if (ftp_ext_port(arg, an, &port) == -1)
 			proto_malformed(ctx, MAL_FTP_BAD_ADDRESS, "ftp",
 			    "EPRT argument is not |af|addr|port|");
 		else if (ctx->pkt != NULL)
-			ftp_note_data(st, &ctx->pkt->src, port);
+			ftp_expect_data(ctx, &ctx->pkt->src, port);
 	} else if (text_caseeq(p, cl, "AUTH")) {
 		st->auth_tls = true;
 	} else if (text_caseeq(p, cl, "STOR") || text_caseeq(p, cl, "RETR") ||

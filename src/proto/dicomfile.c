@@ -445,14 +445,16 @@ proto_dicomfile_end(struct proto_ctx *ctx, struct dicomfile *df)
 
 /*
  * A Part 10 file sent alone on a TCP connection: FTP data connections
- * (STOR, RETR) and other raw transfers. The FTP control dissector cannot
- * hand a data connection to this checker (a dissector sees only its own
- * flow), so the file is recognised by content: the first segment holds
- * the preamble and "DICM" at offset 128.
+ * (STOR, RETR) and other raw transfers. The FTP control dissector
+ * announces its data connections (expect.h), which come here as
+ * dissector_ftp_data with the carrier as context; a data connection it
+ * did not see announced, or another raw transfer, is recognised by
+ * content: the first segment holds the preamble and "DICM" at offset 128.
  */
 struct dicomfile_tcp_state {
 	struct dicomfile df[2];
 	bool		 started[2];
+	char		 carrier[EXPECT_CTX_MAX + 1];	/* from adopt() */
 };
 
 static bool
@@ -472,7 +474,9 @@ dicomfile_stream(struct proto_ctx *ctx, void *state, const uint8_t *p,
 
 	if (!st->started[d]) {
 		/* Active-mode FTP data comes from port 20 (RFC 959 3.2). */
-		if (ctx->pkt != NULL && (ctx->pkt->flags & PKT_L4) &&
+		if (st->carrier[0] != '\0')
+			carrier = st->carrier;
+		else if (ctx->pkt != NULL && (ctx->pkt->flags & PKT_L4) &&
 		    (ctx->pkt->sport == 20 || ctx->pkt->dport == 20))
 			carrier = "ftp";
 		proto_dicomfile_begin(&st->df[d], carrier, NULL, 0);
@@ -500,6 +504,18 @@ dicomfile_end(struct proto_ctx *ctx, void *state)
 	}
 }
 
+/* The context of an announced connection is the carrier's name. */
+static void
+dicomfile_adopt(void *state, const uint8_t *ctx, size_t n)
+{
+	struct dicomfile_tcp_state *st = state;
+
+	if (n > EXPECT_CTX_MAX)
+		n = EXPECT_CTX_MAX;
+	for (size_t i = 0; i < n && ctx[i] >= 0x21 && ctx[i] <= 0x7e; i++)
+		st->carrier[i] = (char)ctx[i];
+}
+
 const struct dissector dissector_dicomfile = {
 	.name = "dicom-file",
 	.l4proto = IPPROTO_TCP_,
@@ -509,4 +525,20 @@ const struct dissector dissector_dicomfile = {
 	.stream = dicomfile_stream,
 	.gap = dicomfile_gap,
 	.end = dicomfile_end,
+	.adopt = dicomfile_adopt,
+};
+
+/*
+ * The same checker on an FTP data connection announced by the control
+ * connection (PORT, EPRT, 227, 229), so that its flow records name it
+ * ftp-data. Never chosen by port or content: only by announcement.
+ */
+const struct dissector dissector_ftp_data = {
+	.name = "ftp-data",
+	.l4proto = IPPROTO_TCP_,
+	.state_size = sizeof(struct dicomfile_tcp_state),
+	.stream = dicomfile_stream,
+	.gap = dicomfile_gap,
+	.end = dicomfile_end,
+	.adopt = dicomfile_adopt,
 };

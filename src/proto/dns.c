@@ -24,7 +24,9 @@
  *
  * One observation is emitted per question of a query and per answer or
  * additional record of a response (authority records are walked, not
- * reported); see docs/observations.md.
+ * reported); see docs/observations.md. The TXT records of DNS-SD services
+ * (RFC 6763 section 6) that carry a device's model name it in a field of
+ * its own.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -33,6 +35,7 @@
 
 #include "ward/proto.h"
 #include "proto-private.h"
+#include "text.h"
 
 #define DNS_PORT	53
 #define MDNS_PORT	5353
@@ -47,6 +50,8 @@
 #define DNS_TXT_MAX	1024
 /* A TCP message longer than this is parsed up to here, the rest skipped. */
 #define DNS_TCP_MAX	8192
+/* A model name from a TXT record is cut beyond this. */
+#define DNS_MODEL_MAX	128
 
 #define T_A	1
 #define T_NS	2
@@ -269,6 +274,89 @@ dns_strings(struct cursor rd, char *out, size_t outlen)
 	return 0;
 }
 
+/*
+ * DNS-SD TXT keys that name the device's model, by service (RFC 6763
+ * section 6: keys are the service's own, compared without case). Apple's
+ * device-info service says model=; Google Cast md=; the printer services
+ * (Bonjour Printing 1.2.1) ty= with the make and model, or product= in
+ * parentheses; AirPlay model=, RAOP am=, the companion link rpMd=; HomeKit
+ * accessories (HAP section 6.4) md=. The first key found wins.
+ */
+static const struct {
+	const char	*service;
+	const char	*keys[2];
+} model_keys[] = {
+	{ "_device-info", { "model", NULL } },
+	{ "_googlecast", { "md", NULL } },
+	{ "_ipp", { "ty", "product" } },
+	{ "_ipps", { "ty", "product" } },
+	{ "_printer", { "ty", "product" } },
+	{ "_pdl-datastream", { "ty", "product" } },
+	{ "_airplay", { "model", NULL } },
+	{ "_raop", { "am", "model" } },
+	{ "_companion-link", { "rpmd", "model" } },
+	{ "_hap", { "md", NULL } },
+};
+
+/*
+ * The value of key in the TXT strings rd ("key=value" each), into out
+ * (DNS_MODEL_MAX bytes, not NUL-ended); returns its length, 0 when the
+ * key is absent or empty. product= is "(model)": the parentheses go.
+ */
+static size_t
+txt_value(struct cursor rd, const char *key, uint8_t *out)
+{
+	size_t kl = strlen(key), n;
+	struct cursor s;
+	uint8_t len;
+
+	while (cur_u8(&rd, &len) == 0 && cur_sub(&rd, len, &s) == 0) {
+		if (len <= kl || s.p[kl] != '=' || !text_caseeq(s.p, kl, key) ||
+		    cur_skip(&s, kl + 1) == -1)
+			continue;
+		if (strcmp(key, "product") == 0 && cur_left(&s) >= 2 &&
+		    s.p[0] == '(' && s.p[cur_left(&s) - 1] == ')') {
+			s.p++;
+			s.len -= 2;
+		}
+		n = cur_left(&s) < DNS_MODEL_MAX ? cur_left(&s) : DNS_MODEL_MAX;
+		memcpy(out, s.p, n);
+		return n;
+	}
+	return 0;
+}
+
+/*
+ * The model named by a TXT record whose owner is <Instance>.<_service>.
+ * <_tcp|_udp>.<domain> (RFC 6763 section 4.1), for the services of
+ * model_keys[]; 0 for any other record.
+ */
+static size_t
+txt_model(const uint8_t *wire, size_t wirelen, struct cursor rd,
+    uint8_t *out)
+{
+	struct cursor c = cur_make(wire, wirelen), svc, proto;
+	size_t n;
+	uint8_t len;
+
+	if (cur_u8(&c, &len) == -1 || len == 0 || cur_skip(&c, len) == -1 ||
+	    cur_u8(&c, &len) == -1 || cur_sub(&c, len, &svc) == -1 ||
+	    cur_u8(&c, &len) == -1 || cur_sub(&c, len, &proto) == -1)
+		return 0;
+	if (!label_is(&proto, "_tcp") && !label_is(&proto, "_udp"))
+		return 0;
+	for (size_t i = 0; i < sizeof(model_keys) / sizeof(model_keys[0]);
+	    i++) {
+		if (!label_is(&svc, model_keys[i].service))
+			continue;
+		for (size_t k = 0; k < 2 && model_keys[i].keys[k] != NULL; k++)
+			if ((n = txt_value(rd, model_keys[i].keys[k], out)) > 0)
+				return n;
+		return 0;
+	}
+	return 0;
+}
+
 struct dns_hdr {
 	uint16_t	 id;
 	uint16_t	 flags;
@@ -363,10 +451,11 @@ dns_record(struct proto_ctx *ctx, const struct dns_flavor *fl,
 {
 	uint8_t wire[DNS_NAME_MAX], twire[DNS_NAME_MAX];
 	char text[DNS_TEXT_MAX], target[DNS_TEXT_MAX], txt[DNS_TXT_MAX];
+	uint8_t model[DNS_MODEL_MAX];
 	struct observation o;
 	struct ward_addr a, rev;
 	struct cursor c, rd;
-	size_t wirelen, twirelen, rdoff, rdend;
+	size_t wirelen, twirelen, rdoff, rdend, modellen = 0;
 	uint32_t ttl;
 	uint16_t type, rclass, rdlen, port = 0;
 	uint8_t ab[16];
@@ -434,6 +523,8 @@ dns_record(struct proto_ctx *ctx, const struct dns_flavor *fl,
 		if (dns_strings(rd, txt, sizeof(txt)) == -1)
 			goto bad;
 		has_txt = true;
+		if (fl->mdns)
+			modellen = txt_model(wire, wirelen, rd, model);
 		break;
 	case T_HINFO:
 		if (dns_strings(rd, txt, sizeof(txt)) == -1)
@@ -464,6 +555,8 @@ dns_record(struct proto_ctx *ctx, const struct dns_flavor *fl,
 		(void)obs_u64(&o, "port", port);
 	if (has_txt)
 		(void)obs_cstr(&o, "txt", txt);
+	if (modellen > 0)
+		(void)obs_str(&o, "model", model, modellen);
 	if (has_hinfo)
 		(void)obs_cstr(&o, "hinfo", txt);
 	(void)obs_u64(&o, "rcode", DNS_RCODE(h->flags));

@@ -90,6 +90,18 @@ proto_subject_addr(const struct proto_ctx *ctx, struct observation *o,
 }
 
 void
+proto_expect(struct proto_ctx *ctx, struct expect *e, unsigned int seconds)
+{
+	if (ctx->expect == NULL)
+		return;
+	e->vlan = ctx->flow != NULL ? ctx->flow->vlan : 0;
+	e->deadline = ctx->ts + (uint64_t)seconds * 1000000U;
+	/* A refused expectation is a dissector's bug, not the wire's. */
+	if (expect_add(ctx->expect, e, ctx->ts) == -1)
+		return;
+}
+
+void
 proto_malformed(struct proto_ctx *ctx, enum malform k, const char *proto,
     const char *what)
 {

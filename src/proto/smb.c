@@ -1,8 +1,10 @@
 /*
- * smb.c - SMB2 negotiation and NTLMSSP names, SMB1 negotiate requests.
+ * smb.c - SMB2 negotiation and NTLMSSP names, SMB1 negotiate requests,
+ * DICOM Part 10 files written to a share.
  *
  * Follows [MS-SMB2] (header 2.2.1, NEGOTIATE 2.2.3/2.2.4, SESSION_SETUP
- * 2.2.5/2.2.6), [MS-CIFS] 2.2.4.52 for the SMB1 NEGOTIATE, RFC 1002
+ * 2.2.5/2.2.6, CLOSE 2.2.15, WRITE 2.2.21), [MS-CIFS] 2.2.4.52 for the
+ * SMB1 NEGOTIATE, RFC 1002
  * section 4.3 for the NetBIOS session service framing (on TCP 445 the
  * "direct TCP" variant of [MS-SMB2] 2.1: a zero byte and a 24-bit length)
  * and [MS-NLMP] 2.2.1 for the NTLMSSP messages inside the security blobs.
@@ -30,6 +32,15 @@
  * and responseToken are plain OCTET STRINGs whose contents are the NTLMSSP
  * message, which then runs to the end of the blob. The NTLM responses are
  * a credential hash and are never kept; only their length is looked at.
+ *
+ *  WRITE request body (after the header; DataOffset counts from it):
+ *  | StructureSize (49) | DataOffset (16) | Length (32) | Offset (64) |
+ *  | FileId (16 bytes) | Channel (32) | RemainingBytes | ... | Buffer |
+ *
+ * A WRITE at file offset 0 starts a Part 10 check (dicomfile.c) of that
+ * FileId; WRITEs at the next offset continue it, a CLOSE of the FileId
+ * ends it. Only the first DICOMFILE_HEAD bytes of a file matter, and they
+ * lie in the part of a WRITE that is kept (SMB_MSG_MAX).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -59,6 +70,9 @@
 
 #define SMB2_NEGOTIATE		0x0000
 #define SMB2_SESSION_SETUP	0x0001
+#define SMB2_CLOSE		0x0006
+#define SMB2_WRITE		0x0009
+#define SMB2_CHANNEL_NONE	0x00000000U
 #define SMB2_FLAGS_SERVER_TO_REDIR 0x00000001U
 
 #define SMB1_COM_NEGOTIATE	0x72
@@ -88,6 +102,16 @@ struct smb_half {
 	uint8_t		 hdrhave;
 	uint8_t		 type;		/* session message type */
 	bool		 lost;
+	/*
+	 * The one file whose WRITEs are being checked for a Part 10 file,
+	 * per direction, so that a flow's memory stays fixed. A WRITE at
+	 * offset 0 of another file ends the check (on the bytes kept so
+	 * far) and starts one of the new file; the other WRITEs of a file
+	 * not being checked are not looked at.
+	 */
+	struct dicomfile df;
+	uint8_t		 fid[16];	/* FileId of the file in df */
+	uint64_t	 next_off;	/* where its next WRITE continues */
 };
 
 struct smb_state {
@@ -504,11 +528,92 @@ smb2_session_setup(struct proto_ctx *ctx, const struct cursor *msg,
 }
 
 /*
+ * [MS-SMB2] 2.2.21: a WRITE request. one is the whole command (header
+ * included, as DataOffset counts from the header); partial says it was
+ * cut by SMB_MSG_MAX, so that its data may be only partly in one.
+ */
+static int
+smb2_write(struct proto_ctx *ctx, struct smb_half *h, const struct cursor *one,
+    struct cursor body, bool partial)
+{
+	struct cursor c = *one, data;
+	uint8_t fid[16];
+	uint64_t off;
+	uint32_t len, channel;
+	uint16_t size, dataoff;
+	size_t have;
+
+	if (cur_le16(&body, &size) == -1 || cur_le16(&body, &dataoff) == -1 ||
+	    cur_le32(&body, &len) == -1 || cur_le64(&body, &off) == -1 ||
+	    cur_bytes(&body, fid, sizeof(fid)) == -1 ||
+	    cur_le32(&body, &channel) == -1)
+		return -1;
+	if (size != 49)
+		return -1;
+	/* Data sent over RDMA ([MS-SMB2] 2.2.21 Channel) is not inline. */
+	if (len == 0 || channel != SMB2_CHANNEL_NONE)
+		return 0;
+	if (cur_skip(&c, dataoff) == -1 || dataoff < SMB2_HDR_LEN + 48) {
+		if (!partial)
+			proto_malformed(ctx, MAL_SMB_TRUNCATED, proto_smb,
+			    "WRITE data offset outside the message");
+		return 0;
+	}
+	have = cur_left(&c) < len ? cur_left(&c) : len;
+	if (have < len && !partial) {
+		proto_malformed(ctx, MAL_SMB_TRUNCATED, proto_smb,
+		    "WRITE data longer than the message");
+		return 0;
+	}
+	if (cur_sub(&c, have, &data) == -1)
+		return 0;
+	if (off == 0) {
+		/* A new file, or the same one written again from the start. */
+		proto_dicomfile_end(ctx, &h->df);
+		proto_dicomfile_begin(&h->df, proto_smb, NULL, 0);
+		memcpy(h->fid, fid, sizeof(fid));
+	} else if (!h->df.active || memcmp(h->fid, fid, sizeof(fid)) != 0) {
+		return 0;
+	} else if (off != h->next_off) {
+		/*
+		 * A hole or a rewrite: what was kept is all that is known of
+		 * the start of the file.
+		 */
+		proto_dicomfile_end(ctx, &h->df);
+		return 0;
+	}
+	proto_dicomfile_feed(ctx, &h->df, data.p, cur_left(&data));
+	h->next_off = off + len;
+	/* Bytes past the cap were not seen: the file is known this far. */
+	if (have < len)
+		proto_dicomfile_end(ctx, &h->df);
+	return 0;
+}
+
+/* [MS-SMB2] 2.2.15: a CLOSE request ends the check of its file. */
+static int
+smb2_close(struct proto_ctx *ctx, struct smb_half *h, struct cursor body)
+{
+	uint8_t fid[16];
+	uint16_t size;
+
+	if (cur_le16(&body, &size) == -1 || cur_skip(&body, 2 + 4) == -1 ||
+	    cur_bytes(&body, fid, sizeof(fid)) == -1)
+		return -1;
+	if (size != 24)
+		return -1;
+	if (h->df.active && memcmp(h->fid, fid, sizeof(fid)) == 0)
+		proto_dicomfile_end(ctx, &h->df);
+	return 0;
+}
+
+/*
  * One SMB2 message (a compound chain of commands). partial is set when
  * the message was cut by our cap.
  */
 static void
-smb2_message(struct proto_ctx *ctx, struct cursor msg, bool partial)
+smb2_message(struct proto_ctx *ctx, struct smb_half *h, struct cursor msg,
+    bool partial)
 {
 	for (int i = 0; i < SMB2_MAX_CHAIN; i++) {
 		struct cursor c = msg, one, body;
@@ -558,6 +663,14 @@ smb2_message(struct proto_ctx *ctx, struct cursor msg, bool partial)
 			r = smb2_session_setup(ctx, &one, body,
 			    (flags & SMB2_FLAGS_SERVER_TO_REDIR) != 0,
 			    session_id);
+			break;
+		case SMB2_WRITE:
+			if (!(flags & SMB2_FLAGS_SERVER_TO_REDIR))
+				r = smb2_write(ctx, h, &one, body, partial);
+			break;
+		case SMB2_CLOSE:
+			if (!(flags & SMB2_FLAGS_SERVER_TO_REDIR))
+				r = smb2_close(ctx, h, body);
 			break;
 		default:
 			break;
@@ -652,7 +765,8 @@ bad:
 }
 
 static void
-smb_message(struct proto_ctx *ctx, struct cursor msg, bool partial)
+smb_message(struct proto_ctx *ctx, struct smb_half *h, struct cursor msg,
+    bool partial)
 {
 	struct cursor c = msg;
 	uint32_t magic;
@@ -665,7 +779,7 @@ smb_message(struct proto_ctx *ctx, struct cursor msg, bool partial)
 	}
 	switch (magic) {
 	case 0xfe534d42U:	/* SMB2 */
-		smb2_message(ctx, msg, partial);
+		smb2_message(ctx, h, msg, partial);
 		break;
 	case 0xff534d42U:	/* SMB1 */
 		smb1_message(ctx, msg, partial);
@@ -737,7 +851,7 @@ smb_stream(struct proto_ctx *ctx, void *state, const uint8_t *p, size_t n)
 		h->have += take;
 		if (take < want)
 			continue;
-		smb_message(ctx, cur_make(h->buf, h->have),
+		smb_message(ctx, h, cur_make(h->buf, h->have),
 		    h->have < h->msglen);
 		h->skip = h->msglen - h->have;
 		h->have = 0;
@@ -748,9 +862,23 @@ smb_stream(struct proto_ctx *ctx, void *state, const uint8_t *p, size_t n)
 static void
 smb_gap(struct proto_ctx *ctx, void *state)
 {
+	struct smb_half *h = &((struct smb_state *)state)->half[ctx->dir != 0];
+
+	h->lost = true;
+	/* The bytes of the file kept before the hole are still its start. */
+	proto_dicomfile_end(ctx, &h->df);
+}
+
+/* A file still being written when the flow ends is checked as it is. */
+static void
+smb_end(struct proto_ctx *ctx, void *state)
+{
 	struct smb_state *st = state;
 
-	st->half[ctx->dir != 0].lost = true;
+	for (int d = 0; d < 2; d++) {
+		ctx->dir = d;
+		proto_dicomfile_end(ctx, &st->half[d].df);
+	}
 }
 
 /*
@@ -783,6 +911,7 @@ const struct dissector dissector_smb = {
 	.state_size = sizeof(struct smb_state),
 	.stream = smb_stream,
 	.gap = smb_gap,
+	.end = smb_end,
 };
 
 /* The same dissector found by content alone on other ports. */
@@ -794,4 +923,5 @@ const struct dissector dissector_smb_any = {
 	.state_size = sizeof(struct smb_state),
 	.stream = smb_stream,
 	.gap = smb_gap,
+	.end = smb_end,
 };

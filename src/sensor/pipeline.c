@@ -5,11 +5,14 @@
  * payload, the dissector chosen for its flow. The pipeline itself emits the
  * observations that need no dissector: ARP and NDP bindings, new flows,
  * services (a responder that accepted), and flow records when flows end.
+ * A new flow that a dissector announced on another flow (expect.h) gets
+ * the announced dissector before its first observation.
  * Nothing here logs per packet or allocates outside the flow budget.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "ward/expect.h"
 #include "ward/proto.h"
 #include "ward/sensor.h"
 
@@ -21,6 +24,7 @@ struct sensor {
 	struct decoder		*dec;
 	struct flow_table	*ft;
 	struct obs_bus		*bus;
+	struct expect_table	*expect;	/* flows announced by dissectors */
 	struct sensor_stats	 st;
 	uint64_t		 next_expire;
 	const struct packet	*cur;	/* the packet being dissected */
@@ -73,6 +77,7 @@ app_ctx(struct sensor *s, struct proto_ctx *ctx, struct flow *f, int dir,
 	ctx->ft = s->ft;
 	ctx->dir = dir;
 	ctx->ts = ts;
+	ctx->expect = s->expect;
 }
 
 static void
@@ -129,6 +134,7 @@ sensor_new(const struct sensor_config *cfg)
 		sensor_config_defaults(&s->cfg);
 	if ((s->dec = decoder_new(&s->cfg.decode)) == NULL ||
 	    (s->bus = obs_bus_new()) == NULL ||
+	    (s->expect = expect_table_new()) == NULL ||
 	    (s->ft = flow_table_new(&s->cfg.flow, on_flow_end, s)) == NULL) {
 		sensor_free(s);
 		return NULL;
@@ -142,6 +148,7 @@ sensor_free(struct sensor *s)
 	if (s == NULL)
 		return;
 	flow_table_free(s->ft);
+	expect_table_free(s->expect);
 	decoder_free(s->dec);
 	obs_bus_free(s->bus);
 	free(s);
@@ -175,6 +182,12 @@ const struct flow_stats *
 sensor_flow_stats(const struct sensor *s)
 {
 	return flow_table_stats(s->ft);
+}
+
+const struct expect_stats *
+sensor_expect_stats(const struct sensor *s)
+{
+	return expect_table_stats(s->expect);
 }
 
 void
@@ -275,6 +288,33 @@ choose(const struct packet *p, int dir)
 		    (*d)->probe != NULL && (*d)->probe(data, len, dir))
 			return *d;
 	return NULL;
+}
+
+/*
+ * A new flow that a dissector announced (an FTP data connection) gets the
+ * announced dissector, its state and the announcement's context, with no
+ * probing; without room for the state it is left to the probes.
+ */
+static void
+expect_claim(struct sensor *s, struct flow *f, uint64_t ts)
+{
+	struct expect e;
+	const struct dissector *d;
+
+	if (expect_take(s->expect, f, ts, &e) == -1)
+		return;
+	d = e.d;
+	if (d->state_size > 0) {
+		if (flow_mem_take(s->ft, d->state_size) == -1)
+			return;
+		if ((f->app_state = calloc(1, d->state_size)) == NULL) {
+			flow_mem_give(s->ft, d->state_size);
+			return;
+		}
+		if (d->adopt != NULL)
+			d->adopt(f->app_state, e.ctx, e.ctxlen);
+	}
+	f->app = d;
 }
 
 static void
@@ -382,6 +422,7 @@ sensor_frame(struct sensor *s, int linktype, uint64_t ts,
 	if (ts >= s->next_expire) {
 		decoder_expire(s->dec, ts);
 		flow_table_expire(s->ft, ts);
+		expect_expire(s->expect, ts);
 		s->next_expire = ts + USEC;
 	}
 
@@ -395,8 +436,10 @@ sensor_frame(struct sensor *s, int linktype, uint64_t ts,
 	if (p.flags & PKT_NDP)
 		emit_ndp(s, &p);
 	if ((f = flow_track(s->ft, &p, &dir, &created)) != NULL) {
-		if (created)
+		if (created) {
+			expect_claim(s, f, p.ts);
 			emit_flow_obs(s, OBS_FLOW_NEW, f, 0, p.ts);
+		}
 		/*
 		 * A responder accepted: a TCP SYN+ACK, or any UDP reply (the
 		 * reply comes from the port the initiator addressed).

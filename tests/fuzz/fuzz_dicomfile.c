@@ -1,7 +1,8 @@
 /*
  * fuzz_dicomfile.c - the Part 10 checker. The first byte chooses a
  * multipart Content-Type (top bit) and the piece size; the rest is the
- * body, fed to the checker and to the dicom-file TCP dissector.
+ * body, fed to the checker, to the dicom-file TCP dissector and to the
+ * ftp-data one (adopted with the body's first bytes as its context).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -44,6 +45,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((st = calloc(1, dissector_dicomfile.state_size)) != NULL) {
 		dissector_dicomfile.stream(&ctx, st, data + 1, size - 1);
 		dissector_dicomfile.end(&ctx, st);
+		free(st);
+	}
+	if ((st = calloc(1, dissector_ftp_data.state_size)) != NULL) {
+		dissector_ftp_data.adopt(st, data + 1, size - 1);
+		dissector_ftp_data.stream(&ctx, st, data + 1, size - 1);
+		dissector_ftp_data.end(&ctx, st);
 		free(st);
 	}
 	obs_bus_free(ctx.bus);

@@ -2,7 +2,7 @@
  * fuzz_smb.c - the smb and rdp stream paths. The first byte picks the
  * dissector (bit 0), the piece size (bits 1-5: 1 to 32 bytes), whether
  * pieces alternate directions (bit 6) and whether a gap ends the run
- * (bit 7).
+ * (bit 7); the flow's end follows.
  */
 #include <stdint.h>
 #include <stdlib.h>

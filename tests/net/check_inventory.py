@@ -199,6 +199,13 @@ def main():
                 owner = ip_owner.get(ip, "nobody")
                 bad(n, f"ip {ip}", f"absent (address of {owner})", "present")
 
+        # The model the device announced (mDNS TXT), when the truth has one.
+        if "model" in h:
+            check(n, "model", h["model"], a.get("model"))
+            if h["model"] is not None:
+                check(n, "model source", h.get("model_source"),
+                      a.get("model_source"))
+
         # Preferred host name: first label, case-insensitively.
         want = h["hostname"]
         got = a.get("hostname")

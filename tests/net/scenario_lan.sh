@@ -315,7 +315,8 @@ EOF
 fi
 
 # ws-radiology-02: an mDNS responder (python3-zeroconf) announcing its
-# hostname and a _workstation._tcp service until told to stop.
+# hostname, a _workstation._tcp service and its model in a
+# _device-info._tcp TXT record (as macOS does) until told to stop.
 cat >"$T/mdns.py" <<'EOF'
 import os, socket, sys, time
 from zeroconf import IPVersion, ServiceInfo, Zeroconf
@@ -329,12 +330,18 @@ if mode == "respond":
                        server=f"{host}.local.",
                        properties={"role": "radiology"})
     zc.register_service(info)
+    model = ServiceInfo("_device-info._tcp.local.",
+                        f"{host}._device-info._tcp.local.", port=0,
+                        server=f"{host}.local.",
+                        properties={"model": "RadiantWS-2"})
+    zc.register_service(model)
     print("registered", flush=True)
     stop = sys.argv[4]
     for _ in range(300):
         if os.path.exists(stop):
             break
         time.sleep(0.1)
+    zc.unregister_service(model)
     zc.unregister_service(info)
 else:
     target = sys.argv[4]
@@ -557,6 +564,16 @@ by["ct-scanner-01"]["hostnames"].append(
 by["ws-radiology-02"]["hostnames"] += [
     {"name": f"ws-radiology-02.{DOMAIN}", "source": "dns-ptr"},
     {"name": "ws-radiology-02.local", "source": "mdns"}]
+# The model in the _device-info._tcp TXT record, as tshark reads it.
+models = {t[len("model="):] for r in tshark("mdns && dns.txt", ["dns.txt"])
+          for t in r[0].split(",") if t.startswith("model=")}
+for h in hosts:
+    h["model"] = None
+if len(models) == 1:
+    by["ws-radiology-02"]["model"] = models.pop()
+    by["ws-radiology-02"]["model_source"] = "mdns"
+else:
+    raise SystemExit("scenario_lan: tshark sees models %r" % models)
 if have_nbns:
     by["pacs-01"]["hostnames"].append({"name": "PACS-01", "source": "nbns"})
 

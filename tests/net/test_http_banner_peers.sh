@@ -7,15 +7,19 @@
 #                     the run)
 #   ws     10.78.0.2: curl (GET, GET with -u, POST of a Part 10 file with an
 #                     MZ/PE preamble, multipart POST of one with an ELF
-#                     preamble), curl ftp:// (login, STOR passive and
-#                     active)
+#                     preamble), curl ftp:// (login; Part 10 files sent
+#                     with STOR and fetched with RETR over data connections
+#                     set up by EPSV, PASV, EPRT and PORT; a listing)
 # (PostgreSQL, MySQL and Telnet have their own: test_pgsql_peers.sh,
 # test_mysql_peers.sh, test_telnet_peers.sh.)
 #
 # The capture on the switch is read by `$WARD analyze --eve -` and by
 # tshark; every field ward and tshark both report is compared, and ward's
 # own findings (Part 10 files, credentials without the password) are
-# checked against what the scenario did. Exit 77 when not root.
+# checked against what the scenario did. The FTP data connections ward
+# gives to its ftp-data dissector (flow records with app ftp-data) must be
+# the ones tshark's ftp-data dissector finds, set up by the same command.
+# Exit 77 when not root.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -99,11 +103,22 @@ net_exec ws $C -H "Expect:" -H "Content-Type: application/dicom" \
     --data-binary "@$NET_TMP/pe.dcm" "http://10.78.0.1:8080/dicomweb/studies"
 net_exec ws $C -H "Expect:" -F "file=@$NET_TMP/elf.dcm;type=application/dicom" \
     "http://10.78.0.1:8080/dicomweb/studies"
-net_exec ws $C -T "$NET_TMP/pe.dcm" "ftp://$FTPUSER:$FTPPASS@10.78.0.1/pasv.dcm" ||
-    echo "note: passive STOR failed" >&2
-net_exec ws $C -P 10.78.0.2 -T "$NET_TMP/elf.dcm" \
-    "ftp://$FTPUSER:$FTPPASS@10.78.0.1/active.dcm" ||
-    echo "note: active STOR failed" >&2
+# FTP: each transfer on its own control connection, so that each data
+# connection is set up by one known command. curl tries EPSV (passive) and
+# EPRT (active, -P) first; --disable-epsv and --disable-eprt make it use
+# PASV and PORT.
+F="ftp://$FTPUSER:$FTPPASS@10.78.0.1"
+ftp()
+{
+	net_exec ws $C "$@" || net_die "curl $* failed"
+}
+ftp -T "$NET_TMP/pe.dcm" "$F/epsv.dcm"
+ftp --disable-epsv -T "$NET_TMP/elf.dcm" "$F/pasv.dcm"
+ftp -P 10.78.0.2 -T "$NET_TMP/pe.dcm" "$F/eprt.dcm"
+ftp -P 10.78.0.2 --disable-eprt -T "$NET_TMP/elf.dcm" "$F/port.dcm"
+ftp "$F/eprt.dcm"
+ftp --disable-epsv -P 10.78.0.2 --disable-eprt "$F/pasv.dcm"
+ftp "$F/"
 sleep 0.5
 net_capture_stop
 
@@ -118,6 +133,20 @@ tshark -r "$cap" -Y http.response -T fields -E separator='|' \
 tshark -r "$cap" -Y 'ftp.request or ftp.response' -T fields -E separator='|' \
     -e ftp.request.command -e ftp.request.arg -e ftp.response.code \
     -e ftp.response.arg >"$NET_TMP/ts_ftp.txt"
+# One row per ftp-data segment: the endpoints and the frame that set the
+# connection up. tshark does not follow EPRT (it finds that connection by
+# its source port 20 alone: the setup frame is the data connection's own
+# SYN, the setup method empty), and its ftp-data.command is the last
+# command before the connection (curl sends TYPE I, connects, then sends
+# STOR), so both are read from the control connection instead: the
+# command or reply at the setup frame (for EPRT, the last setup command
+# before it), and the next transfer command on that connection.
+tshark -r "$cap" -Y ftp-data -T fields -E separator='|' -e tcp.stream \
+    -e ip.src -e tcp.srcport -e ip.dst -e tcp.dstport \
+    -e ftp-data.setup-frame >"$NET_TMP/ts_ftpdata.txt"
+tshark -r "$cap" -Y 'ftp.request or ftp.response' -T fields -E separator='|' \
+    -e frame.number -e tcp.stream -e ftp.request.command \
+    -e ftp.response.code >"$NET_TMP/ts_ftpctl.txt"
 
 /usr/bin/python3 - "$NET_TMP" "$FTPUSER" "$FTPPASS" "$HTTPPASS" <<'PY'
 import json, sys
@@ -181,12 +210,79 @@ fcreds = [c for c in creds if c['protocol'] == 'ftp']
 check(len(fcreds) == len(passes), 'ftp logins: tshark %d, ward %d' % (len(passes), len(fcreds)))
 check([c['user'] for c in fcreds] == users, 'ftp users %r %r' % (fcreds, users))
 
+# FTP data connections: tshark's ftp-data streams, ward's ftp-data flows.
+ctl = [(int(r[0]), r[1], r[2], r[3]) for r in rows('ts_ftpctl.txt')]
+def setup(frame):
+    if not any(n == frame for n, _, _, _ in ctl):
+        before = [n for n, _, cmd, code in ctl if n < frame and
+                  (cmd in ('PORT', 'EPRT') or code in ('227', '229'))]
+        frame = before[-1] if before else frame
+    for n, stream, cmd, code in ctl:
+        if n == frame:
+            method = cmd or {'227': 'PASV', '229': 'EPSV'}.get(code, code)
+            xfer = [c for m, st, c, _ in ctl if st == stream and m > n and
+                    c in ('STOR', 'RETR', 'LIST', 'NLST')]
+            return method, xfer[0] if xfer else ''
+    return '', ''
+seen = {}
+for r in rows('ts_ftpdata.txt'):
+    seen.setdefault(r[0], r)
+ts_data = {}
+for r in seen.values():
+    # Keyed by the four-tuple, whichever side sent the first segment.
+    key = frozenset([(r[1], int(r[2])), (r[3], int(r[4]))])
+    ts_data[key] = setup(int(r[5]))
+wflows = [e['flow'] for e in ev if e['event_type'] == 'flow' and
+          e['flow'].get('app') == 'ftp-data']
+w_data = {}
+for f in wflows:
+    key = frozenset([(f['src_ip'], f['src_port']), (f['dst_ip'], f['dst_port'])])
+    w_data[key] = f
+check(set(w_data) == set(ts_data), 'ftp-data connections: ward %r, tshark %r' %
+      (sorted(map(sorted, w_data)), sorted(map(sorted, ts_data))))
+methods = sorted(m for m, _ in ts_data.values())
+check(methods == ['EPRT', 'EPSV', 'EPSV', 'EPSV', 'PASV', 'PORT', 'PORT'],
+      'ftp-data set up by %r' % methods)
+# An active connection comes from the server (port 20 with vsftpd).
+for key, (m, cmd) in ts_data.items():
+    f = w_data.get(key)
+    if f is None:
+        continue
+    active = m in ('PORT', 'EPRT')
+    check((f['src_ip'] == '10.78.0.1') == active and
+          (not active or f['src_port'] == 20),
+          'ftp-data %s initiator %r' % (m, f))
+    svc = [e['service'] for e in ev if e['event_type'] == 'service' and
+           e['service']['flow_id'] == f['flow_id']]
+    check(len(svc) == 1 and svc[0].get('app') == 'ftp-data',
+          'ftp-data %s service %r' % (m, svc))
+print('ftp-data: %d connections, set up by %s, for %s' % (len(w_data),
+      ','.join(methods), ','.join(sorted(c for _, c in ts_data.values()))))
+
 # Part 10 files: one PE in a plain POST body, one ELF in a multipart
-# POST, and the two FTP uploads (tshark has no CVE-2019-11687 check).
-files = [e['dicom_file'] for e in ev if e['event_type'] == 'dicom_file']
-want = [('http', 'pe', None), ('http', 'elf', 1), ('tcp', 'pe', None), ('ftp', 'elf', None)]
+# POST, the four FTP uploads and two downloads (tshark has no
+# CVE-2019-11687 check). An upload is sent by the client, a download by
+# the server.
+dfe = [e for e in ev if e['event_type'] == 'dicom_file']
+files = [e['dicom_file'] for e in dfe]
+want = [('http', 'pe', None), ('http', 'elf', 1)] + \
+    [('ftp', p, None) for p in ('pe', 'elf', 'pe', 'elf', 'pe', 'elf')]
 got = [(f['carrier'], f['preamble'], f.get('part')) for f in files]
 check(sorted(got, key=str) == sorted(want, key=str), 'dicom files %r' % got)
+ftp_ids = {f['flow_id']: f for f in wflows}
+for e in dfe:
+    if e['dicom_file']['carrier'] != 'ftp':
+        continue
+    f = ftp_ids.get(e['flow_id'])
+    check(f is not None, 'ftp file on a flow not ftp-data: %r' % e)
+    if f is None:
+        continue
+    m, cmd = ts_data.get(frozenset([(f['src_ip'], f['src_port']),
+        (f['dst_ip'], f['dst_port'])]), (None, ''))
+    check(cmd in ('STOR', 'RETR'), 'file on a %s data connection' % cmd)
+    sender = '10.78.0.2' if cmd == 'STOR' else '10.78.0.1'
+    check(e['subject']['ip'] == sender, 'file of %r sent by %r' %
+          (cmd, e['subject']))
 for f in files:
     check(f['cve_2019_11687'] and f.get('sop_class') == '1.2.840.10008.5.1.4.1.1.2'
           and f.get('transfer_syntax') == '1.2.840.10008.1.2.1', 'file %r' % f)

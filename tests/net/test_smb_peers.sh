@@ -4,13 +4,18 @@
 # A LAN of two namespaces: "files" runs smbd (a standalone server with a
 # share and a user made here with smbpasswd -a), "ws" runs smbclient -U
 # user%pass listing the share: SMB2/3 NEGOTIATE, then SESSION_SETUP with
-# SPNEGO-wrapped NTLMSSP (NEGOTIATE, CHALLENGE, AUTHENTICATE). The switch
-# captures; `$WARD analyze --eve -` reads the capture, and every field ward
-# reports is compared with tshark's reading of the same frames.
+# SPNEGO-wrapped NTLMSSP (NEGOTIATE, CHALLENGE, AUTHENTICATE), then `put`
+# of three files: a DICOM Part 10 CT image made with dump2dcm, a copy of
+# it whose preamble starts with "MZ" (CVE-2019-11687) and a text file. The
+# switch captures; `$WARD analyze --eve -` reads the capture, and every
+# field ward reports is compared with tshark's reading of the same frames;
+# the dicom_file events (carrier smb) are compared with the WRITE requests
+# tshark decodes (smb2.fid, smb2.file_offset, smb2.write_length and the
+# data), and the CVE flag must be on the MZ copy only.
 #
 # WARD is the ward binary (meson passes it). Exit 77 (skipped) when not
-# root, when namespaces cannot be made, or when smbd, smbclient or tshark
-# is missing. SMB_KEEP=1 keeps the capture and the outputs.
+# root, when namespaces cannot be made, or when smbd, smbclient, dump2dcm
+# or tshark is missing. SMB_KEEP=1 keeps the capture and the outputs.
 
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,7 +27,7 @@ if [ -z "${WARD:-}" ] || [ ! -x "$WARD" ]; then
 fi
 net_skip_unless_possible
 net_require smbd smbclient smbpasswd tshark dumpcap useradd userdel \
-    /usr/bin/python3
+    dump2dcm /usr/bin/python3
 
 USER_NAME=wardnurse
 PASS='Ward-Test-7'
@@ -85,6 +90,32 @@ printf '%s\n%s\n' "$PASS" "$PASS" |
     smbpasswd -c "$B/smb.conf" -s -a "$USER_NAME" >"$T/smbpasswd.log" 2>&1 ||
     { cat "$T/smbpasswd.log" >&2; net_die "smbpasswd -a"; }
 
+# The files to put: a CT image, its copy with an executable preamble, text.
+cat >"$T/ct.dump" <<'EOF'
+(0008,0016) UI =CTImageStorage
+(0008,0018) UI [1.2.826.0.1.3680043.8.498.77101]
+(0008,0060) CS [CT]
+(0008,0070) LO [GE MEDICAL SYSTEMS]
+(0008,1090) LO [Revolution CT]
+(0020,000d) UI [1.2.826.0.1.3680043.8.498.77102]
+(0020,000e) UI [1.2.826.0.1.3680043.8.498.77103]
+(0028,0010) US 64
+(0028,0011) US 64
+(0028,0100) US 16
+(7fe0,0010) OW 0000
+EOF
+dump2dcm "$T/ct.dump" "$T/ct.dcm" >"$T/dump2dcm.log" 2>&1 ||
+    { cat "$T/dump2dcm.log" >&2; net_die "dump2dcm failed"; }
+# A DOS header in the preamble makes the file a program too; the padding
+# past the preamble makes the file longer than one WRITE of smbclient's.
+/usr/bin/python3 - "$T/ct.dcm" "$T/ct-mz.dcm" <<'PY' || net_die "MZ copy"
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+b[0:4] = b"MZ\x90\x00"
+open(sys.argv[2], "wb").write(bytes(b) + bytes(300000))
+PY
+seq 1 2000 >"$T/notes.txt"
+
 net_switch
 net_host files 52:54:00:5b:00:10
 net_host ws 52:54:00:5b:00:20
@@ -104,6 +135,13 @@ net_exec ws smbclient //10.77.0.10/share -s "$B/client.conf" \
     { cat "$T/smbclient.out" >&2; net_die "smbclient failed"; }
 grep -q readme.txt "$T/smbclient.out" ||
     { cat "$T/smbclient.out" >&2; net_die "the share was not listed"; }
+net_exec ws smbclient //10.77.0.10/share -s "$B/client.conf" \
+    -U "$USER_NAME%$PASS" -W RADIOLOGY -n WS-NURSE-07 \
+    -c "lcd $T; put ct.dcm; put ct-mz.dcm; put notes.txt" \
+    >"$T/smbput.out" 2>&1 ||
+    { cat "$T/smbput.out" >&2; net_die "smbclient put failed"; }
+cmp -s "$T/ct-mz.dcm" "$B/share/ct-mz.dcm" ||
+    { cat "$T/smbput.out" >&2; net_die "the files were not written"; }
 net_capture_stop
 
 "$WARD" analyze --eve - -q "$cap" >"$T/eve.json" 2>"$T/ward.err" ||
@@ -111,6 +149,56 @@ net_capture_stop
 tshark -r "$cap" -Y 'smb2.cmd == 0 || ntlmssp' -T ek \
     >"$T/tshark.json" 2>"$T/tshark.err" ||
     { cat "$T/tshark.err" >&2; net_die "tshark failed"; }
+
+# Every WRITE request: its file id, offset, length and data (tshark shows
+# the data of a file write as plain data, data.data, not smb2.write_data).
+tshark -r "$cap" -Y 'smb2.cmd == 9 && smb2.flags.response == 0' -T fields \
+    -E separator=/t -e smb2.fid -e smb2.file_offset -e smb2.write_length \
+    -e data.data -e ip.src >"$T/tshark-writes.txt" 2>"$T/tshark.err" ||
+    { cat "$T/tshark.err" >&2; net_die "tshark (writes) failed"; }
+
+/usr/bin/python3 - "$T/eve.json" "$T/tshark-writes.txt" <<'PY' || exit 1
+import json, sys
+
+eve = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+files = [e for e in eve if e.get("event_type") == "dicom_file"]
+fail = []
+
+# tshark: the WRITEs at offset 0 are the starts of files; the first bytes
+# of their data say which are Part 10 files and which have "MZ" first.
+starts = []
+for line in open(sys.argv[2]):
+    f = line.rstrip("\n").split("\t")
+    if len(f) < 5 or f[1] != "0" or not f[3]:
+        continue
+    data = bytes.fromhex(f[3].replace(":", ""))
+    if len(data) >= 132 and data[128:132] == b"DICM":
+        starts.append({"fid": f[0], "len": int(f[2]), "mz": data[:2] == b"MZ",
+            "ip": f[4]})
+print("tshark: %d WRITEs start a Part 10 file (%s)" % (len(starts),
+    ", ".join("fid %s, %d bytes%s" % (s["fid"], s["len"],
+    ", MZ" if s["mz"] else "") for s in starts)))
+if len(starts) != 2:
+    fail.append("tshark sees %d Part 10 files written, not 2" % len(starts))
+if len(files) != len(starts):
+    fail.append("ward reports %d dicom_file events, tshark %d files" %
+        (len(files), len(starts)))
+for ev, st in zip(files, starts):
+    d = ev["dicom_file"]
+    for what, ours, theirs in (("carrier", d.get("carrier"), "smb"),
+        ("cve_2019_11687", d.get("cve_2019_11687"), st["mz"]),
+        ("preamble", d.get("preamble"), "mz" if st["mz"] else "zero"),
+        ("subject", ev.get("subject", {}).get("ip"), st["ip"]),
+        ("sop_class", d.get("sop_class"), "1.2.840.10008.5.1.4.1.1.2")):
+        if ours != theirs:
+            fail.append("file %s %s: ward %r, expected %r" % (st["fid"],
+                what, ours, theirs))
+        else:
+            print("ok file %s %s: %r" % (st["fid"], what, ours))
+if fail:
+    print("\n".join("FAIL " + f for f in fail))
+    sys.exit(1)
+PY
 
 /usr/bin/python3 - "$T/eve.json" "$T/tshark.json" "$USER_NAME" <<'PY'
 import json, sys

@@ -403,6 +403,80 @@ test_sorted(void **state)
 	free(v);
 }
 
+static int model_changes;
+
+static void
+count_model(const struct asset *a, enum asset_change c, const char *detail,
+    uint64_t ts, void *arg)
+{
+	(void)a;
+	(void)ts;
+	(void)arg;
+	if (c == ASSET_NEW_MODEL) {
+		assert_string_equal(asset_change_name(c), "new_model");
+		assert_non_null(detail);
+		model_changes++;
+	}
+}
+
+static void
+mdns_txt(struct fixture *fx, const char *m, const char *i, const char *name,
+    const char *model, uint64_t ts)
+{
+	struct observation o;
+	struct ward_addr a = ip(i);
+
+	obs_init(&o, OBS_MDNS, ts);
+	obs_subject(&o, mac(m), &a);
+	obs_cstr(&o, "name", name);
+	obs_u64(&o, "rrtype", 16);
+	if (model != NULL)
+		obs_cstr(&o, "model", model);
+	obs_emit(fx->bus, &o);
+}
+
+/* An mDNS TXT record's model becomes the sender's, source mdns. */
+static void
+test_model_from_mdns(void **state)
+{
+	struct fixture *fx = *state;
+	struct ward_addr pump = ip("10.1.0.40");
+	struct observation o;
+	struct asset *a;
+
+	model_changes = 0;
+	inv_on_change(fx->inv, count_model, NULL);
+	mdns_txt(fx, "00:1b:21:00:00:40", "10.1.0.40",
+	    "Pump._http._tcp.local", NULL, SEC);
+	assert_null(inv_find_ip(fx->inv, &pump));
+	mdns_txt(fx, "00:1b:21:00:00:40", "10.1.0.40",
+	    "Pump._device-info._tcp.local", "Alaris 8015", 2 * SEC);
+	a = inv_find_ip(fx->inv, &pump);
+	assert_non_null(a);
+	assert_memory_equal(a->mac, mac("00:1b:21:00:00:40"), 6);
+	assert_string_equal(a->model, "Alaris 8015");
+	assert_string_equal(a->model_source, "mdns");
+	assert_int_equal(model_changes, 1);
+	/* The same model again is no change; a new one replaces it. */
+	mdns_txt(fx, "00:1b:21:00:00:40", "10.1.0.40",
+	    "Pump._device-info._tcp.local", "Alaris 8015", 3 * SEC);
+	assert_int_equal(model_changes, 1);
+	assert_int_equal(a->model_last, 3 * SEC);
+	mdns_txt(fx, "00:1b:21:00:00:40", "10.1.0.40",
+	    "Pump._device-info._tcp.local", "Alaris 8100", 4 * SEC);
+	assert_string_equal(a->model, "Alaris 8100");
+	assert_int_equal(model_changes, 2);
+	/* A unicast DNS record never sets a model. */
+	obs_init(&o, OBS_DNS, 5 * SEC);
+	obs_subject(&o, NULL, &pump);
+	obs_cstr(&o, "name", "x._device-info._tcp.example.org");
+	obs_u64(&o, "rrtype", 16);
+	obs_cstr(&o, "model", "Spoofed");
+	obs_emit(fx->bus, &o);
+	assert_string_equal(a->model, "Alaris 8100");
+	assert_int_equal(model_changes, 2);
+}
+
 int
 main(void)
 {
@@ -423,6 +497,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_service_and_strong_binding_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sorted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_model_from_mdns, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

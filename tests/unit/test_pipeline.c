@@ -1,7 +1,8 @@
 /*
  * test_pipeline.c - frames in, observations out: ARP bindings, new flows,
  * services (TCP SYN+ACK, UDP replies), flow records with their counters,
- * dissector choice by port and content, and the inventory at the end.
+ * dissector choice by port and content, FTP data connections given to
+ * their dissector by the control connection, and the inventory at the end.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -274,6 +275,173 @@ test_malformed_events_bounded_per_flow(void **state)
 	obs_bus_free(bus);
 }
 
+/* What the FTP test looks at: apps of new flows and services, files. */
+struct ftp_seen {
+	char		 new_app[8][16];
+	int		 nnew;
+	char		 service_app[8][16];
+	int		 nservice;
+	char		 carrier[4][8];
+	bool		 cve[4];
+	char		 file_ip[4][ADDR_STRLEN];
+	int		 nfiles;
+};
+
+static void
+app_of(const struct observation *o, char out[16])
+{
+	const char *a = obs_get_str(o, "app");
+
+	snprintf(out, 16, "%s", a != NULL ? a : "-");
+}
+
+static void
+ftp_collect(const struct observation *o, void *arg)
+{
+	struct ftp_seen *s = arg;
+
+	if (o->kind == OBS_FLOW_NEW && s->nnew < 8)
+		app_of(o, s->new_app[s->nnew++]);
+	else if (o->kind == OBS_SERVICE && s->nservice < 8)
+		app_of(o, s->service_app[s->nservice++]);
+	else if (o->kind == OBS_DICOM_FILE && s->nfiles < 4) {
+		snprintf(s->carrier[s->nfiles], 8, "%s",
+		    obs_get_str(o, "carrier"));
+		s->cve[s->nfiles] = obs_get(o, "cve_2019_11687")->v.b;
+		addr_fmt(&o->ip, s->file_ip[s->nfiles], ADDR_STRLEN);
+		s->nfiles++;
+	}
+}
+
+/* A TCP connection's two sequence numbers, as a test walks it. */
+struct conn {
+	const char	*cip, *sip;
+	unsigned	 cport, sport;
+	const uint8_t	*cmac, *smac;
+	uint32_t	 cseq, sseq;
+	uint64_t	 ts;
+};
+
+static void
+conn_send(struct sensor *s, struct conn *c, int dir, uint8_t flags,
+    const void *p, size_t n)
+{
+	struct frame f;
+
+	if (dir == 0) {
+		ip4(&f, c->smac, c->cmac, c->cip, c->sip, 6, c->cport,
+		    c->sport, flags, c->cseq, p, n);
+		c->cseq += (uint32_t)n + ((flags & 0x03) != 0);
+	} else {
+		ip4(&f, c->cmac, c->smac, c->sip, c->cip, 6, c->sport,
+		    c->cport, flags, c->sseq, p, n);
+		c->sseq += (uint32_t)n + ((flags & 0x03) != 0);
+	}
+	feed(s, &f, c->ts);
+	c->ts += 1000;
+}
+
+static void
+conn_open(struct sensor *s, struct conn *c)
+{
+	conn_send(s, c, 0, 0x02, NULL, 0);
+	conn_send(s, c, 1, 0x12, NULL, 0);
+	conn_send(s, c, 0, 0x10, NULL, 0);
+}
+
+static void
+conn_text(struct sensor *s, struct conn *c, int dir, const char *text)
+{
+	conn_send(s, c, dir, 0x18, text, strlen(text));
+}
+
+/* A small Part 10 file: preamble, "DICM", one meta element. */
+static size_t
+part10(uint8_t *b, bool mz)
+{
+	static const char uid[] = "1.2.840.10008.5.1.4.1.1.2";
+
+	memset(b, 0, 128);
+	if (mz)
+		memcpy(b, "MZ\x90", 3);
+	memcpy(b + 128, "DICM\x02\x00\x02\x00UI", 10);
+	b[138] = sizeof(uid);
+	b[139] = 0;
+	memcpy(b + 140, uid, sizeof(uid));
+	memset(b + 140 + sizeof(uid), 0x55, 200);
+	return 140 + sizeof(uid) + 200;
+}
+
+static void
+test_ftp_data_expected(void **state)
+{
+	struct sensor *s = sensor_new(NULL);
+	struct ftp_seen seen;
+	uint8_t file[512];
+	size_t n;
+	struct conn ctl = { "10.1.0.10", "10.1.0.21", 40100, 21, mac_a,
+		mac_b, 1000, 5000, 2 * SEC };
+	struct conn pasv = { "10.1.0.10", "10.1.0.21", 40101, 30001, mac_a,
+		mac_b, 9000, 7000, 3 * SEC };
+	struct conn port = { "10.1.0.21", "10.1.0.10", 20, 40001, mac_b,
+		mac_a, 3000, 8000, 4 * SEC };
+	struct conn late = { "10.1.0.10", "10.1.0.21", 40102, 30002, mac_a,
+		mac_b, 100, 200, 100 * SEC };
+
+	(void)state;
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(obs_subscribe(sensor_bus(s), OBS_MASK_ALL,
+	    ftp_collect, &seen), 0);
+	conn_open(s, &ctl);
+	conn_text(s, &ctl, 1, "220 FTP server ready\r\n");
+	/* Passive (RFC 959 4.1.2): the client connects to 10.1.0.21:30001. */
+	conn_text(s, &ctl, 0, "PASV\r\n");
+	conn_text(s, &ctl, 1, "227 Entering Passive Mode (10,1,0,21,117,49).\r\n");
+	conn_text(s, &ctl, 0, "RETR ct.dcm\r\n");
+	assert_int_equal(sensor_expect_stats(s)->active, 1);
+	conn_open(s, &pasv);
+	assert_int_equal(sensor_expect_stats(s)->matched, 1);
+	n = part10(file, false);
+	conn_send(s, &pasv, 1, 0x18, file, n);
+	conn_send(s, &pasv, 1, 0x11, NULL, 0);
+	conn_send(s, &pasv, 0, 0x11, NULL, 0);
+	/* Active: the server connects from port 20 to 10.1.0.10:40001. */
+	conn_text(s, &ctl, 0, "PORT 10,1,0,10,156,65\r\n");
+	conn_text(s, &ctl, 1, "200 PORT command successful\r\n");
+	conn_text(s, &ctl, 0, "STOR ct-mz.dcm\r\n");
+	conn_open(s, &port);
+	n = part10(file, true);
+	conn_send(s, &port, 1, 0x18, file, n);
+	conn_send(s, &port, 1, 0x11, NULL, 0);
+	/* A passive port announced but connected to after the deadline. */
+	conn_text(s, &ctl, 0, "PASV\r\n");
+	conn_text(s, &ctl, 1, "227 Entering Passive Mode (10,1,0,21,117,50).\r\n");
+	conn_open(s, &late);
+	conn_text(s, &late, 1, "-rw-r--r-- 1 ftp ftp 300 ct.dcm\r\n");
+	sensor_finish(s);
+
+	/* Control, passive data, active data, the late one. */
+	assert_int_equal(seen.nnew, 4);
+	assert_string_equal(seen.new_app[0], "-");
+	assert_string_equal(seen.new_app[1], "ftp-data");
+	assert_string_equal(seen.new_app[2], "ftp-data");
+	assert_string_equal(seen.new_app[3], "-");
+	assert_int_equal(seen.nservice, 4);
+	assert_string_equal(seen.service_app[1], "ftp-data");
+	assert_string_equal(seen.service_app[2], "ftp-data");
+	assert_int_equal(seen.nfiles, 2);
+	assert_string_equal(seen.carrier[0], "ftp");
+	assert_false(seen.cve[0]);
+	assert_string_equal(seen.file_ip[0], "10.1.0.21");
+	assert_string_equal(seen.carrier[1], "ftp");
+	assert_true(seen.cve[1]);
+	assert_string_equal(seen.file_ip[1], "10.1.0.10");
+	assert_int_equal(sensor_expect_stats(s)->matched, 2);
+	assert_int_equal(sensor_expect_stats(s)->expired, 1);
+	assert_int_equal(sensor_expect_stats(s)->active, 0);
+	sensor_free(s);
+}
+
 int
 main(void)
 {
@@ -282,6 +450,7 @@ main(void)
 		cmocka_unit_test(test_udp_reply_is_a_service_and_dissector_runs),
 		cmocka_unit_test(test_garbage_frames_are_counted_not_fatal),
 		cmocka_unit_test(test_malformed_events_bounded_per_flow),
+		cmocka_unit_test(test_ftp_data_expected),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -101,6 +101,59 @@ test_ftp(void **state)
 	}
 }
 
+/*
+ * The data connections an FTP control connection announces (RFC 959 3.2,
+ * RFC 2428): passive ones from the client to the server's port, active
+ * ones from the server to the client's.
+ */
+static void
+test_ftp_expect(void **state)
+{
+	static const struct {
+		const char *from, *to;
+		uint16_t port;
+	} want[] = {
+		{ CLIENT_IP, SERVER_IP, 40123 },	/* 229 */
+		{ SERVER_IP, CLIENT_IP, 40000 },	/* PORT, EPRT */
+		{ CLIENT_IP, "10.0.0.7", 40001 },	/* 227 */
+	};
+	struct expect e;
+	struct flow f;
+	struct sess s;
+
+	(void)state;
+	sess_init(&s, &dissector_ftp, 21);
+	s.fx.ctx.expect = expect_table_new();
+	assert_non_null(s.fx.ctx.expect);
+	sess_str(&s, 1, "220 (vsFTPd 3.0.3)\r\n");
+	sess_str(&s, 0, "EPSV\r\n");
+	sess_str(&s, 1, "229 Entering Extended Passive Mode (|||40123|)\r\n");
+	sess_str(&s, 0, "PORT 10,0,0,5,156,64\r\nEPRT |1|10.0.0.5|40000|\r\n");
+	sess_str(&s, 0, "PASV\r\n");
+	sess_str(&s, 1, "227 Entering Passive Mode (10,0,0,7,156,65).\r\n");
+	assert_int_equal(malform_total(&s.fx.mal), 0);
+	/* EPRT repeats PORT's pattern: one expectation for both. */
+	assert_int_equal(expect_table_stats(s.fx.ctx.expect)->added, 4);
+	assert_int_equal(expect_table_stats(s.fx.ctx.expect)->active, 3);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		memset(&f, 0, sizeof(f));
+		f.proto = IPPROTO_TCP_;
+		assert_int_equal(addr_parse(want[i].from, &f.side[0].addr), 0);
+		f.side[0].port = 20;
+		assert_int_equal(addr_parse(want[i].to, &f.side[1].addr), 0);
+		f.side[1].port = want[i].port;
+		assert_int_equal(expect_take(s.fx.ctx.expect, &f, s.fx.ctx.ts,
+		    &e), 0);
+		assert_ptr_equal(e.d, &dissector_ftp_data);
+		assert_int_equal(e.ctxlen, 3);
+		assert_memory_equal(e.ctx, "ftp", 3);
+		/* Awaited for a minute. */
+		assert_true(e.deadline == s.fx.ctx.ts + 60 * 1000000ULL);
+	}
+	expect_table_free(s.fx.ctx.expect);
+	sess_free(&s);
+}
+
 static void
 test_ftp_bad(void **state)
 {
@@ -393,6 +446,7 @@ main(void)
 		cmocka_unit_test(test_telnet_bad_sb),
 		cmocka_unit_test(test_ftp),
 		cmocka_unit_test(test_ftp_bad),
+		cmocka_unit_test(test_ftp_expect),
 		cmocka_unit_test(test_smtp),
 		cmocka_unit_test(test_smtp_bad),
 		cmocka_unit_test(test_mysql),

@@ -223,6 +223,97 @@ test_mdns_response(void **state)
 	o = nth(&fx, OBS_MDNS, 5);
 	assert_int_equal(get_u64(o, "rrtype"), 16);
 	assert_str(o, "txt", "rp=ipp;ty=HP LaserJet 4250");
+	assert_str(o, "model", "HP LaserJet 4250");
+	fixture_free(&fx);
+}
+
+/* A TXT record of owner name with the strings of txt (split at '|'). */
+static void
+txt_rr(struct msg *m, const char *name, const char *txt)
+{
+	size_t at;
+	const char *p = txt, *bar;
+
+	rr_head(m, name, 16, 0x8001, 4500);
+	at = m->n;
+	put16(m, 0);
+	while (*p != '\0') {
+		size_t n = (bar = strchr(p, '|')) != NULL ? (size_t)(bar - p) :
+		    strlen(p);
+
+		put8(m, (unsigned int)n);
+		putbytes(m, p, n);
+		p += n + (bar != NULL);
+	}
+	m->b[at] = (uint8_t)((m->n - at - 2) >> 8);
+	m->b[at + 1] = (uint8_t)(m->n - at - 2);
+}
+
+/* DNS-SD TXT keys that carry a model, by service (RFC 6763 section 6). */
+static void
+test_mdns_txt_model(void **state)
+{
+	static const struct {
+		const char *name, *txt, *model;
+	} c[] = {
+		{ "Reading Room._device-info._tcp.local",
+		    "model=MacBookPro18,3|osxvers=21", "MacBookPro18,3" },
+		{ "Chromecast-1a2b._googlecast._tcp.local",
+		    "id=1a2b|md=Chromecast Ultra|fn=Ward 3", "Chromecast Ultra" },
+		{ "Ward Lab._printer._tcp.local",
+		    "txtvers=1|product=(Zebra ZD620)", "Zebra ZD620" },
+		{ "Ward Lab._ipps._tcp.local",
+		    "product=(Zebra)|TY=Zebra ZD620-203dpi", "Zebra ZD620-203dpi" },
+		{ "A1B2C3@Lounge._raop._udp.local",
+		    "am=AppleTV6,2|model=x", "AppleTV6,2" },
+		{ "Lounge._companion-link._tcp.local", "RPMD=AppleTV14,1",
+		    "AppleTV14,1" },
+		{ "Bridge._hap._tcp.local", "c#=2|md=Infusion Hub", "Infusion Hub" },
+		{ "Lounge._airplay._tcp.local", "model=AppleTV6,2", "AppleTV6,2" },
+		/* Not a service with a model key, not a key, empty, no proto. */
+		{ "Web._http._tcp.local", "model=NotAModel", NULL },
+		{ "Pump._device-info._tcp.local", "modelx=1|xmodel=2", NULL },
+		{ "Pump._device-info._tcp.local", "model=", NULL },
+		{ "Pump._device-info.local", "model=Alaris 8015", NULL },
+		{ "_device-info._tcp.local", "model=Alaris 8015", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct fixture fx;
+		struct msg m = { .n = 0 };
+		const struct observation *o;
+
+		fixture_init(&fx, "192.168.1.5", "224.0.0.251", 5353, 5353,
+		    IPPROTO_UDP_);
+		dns_header(&m, 0, 0x8400, 0, 1, 0, 0);
+		txt_rr(&m, c[i].name, c[i].txt);
+		run_datagram(&fx, &dissector_mdns, &m);
+		assert_int_equal(malform_total(&fx.mal), 0);
+		o = nth(&fx, OBS_MDNS, 0);
+		assert_non_null(o);
+		if (c[i].model != NULL)
+			assert_str(o, "model", c[i].model);
+		else
+			assert_null(obs_get(o, "model"));
+		assert_subject_ip(o, "192.168.1.5");
+		fixture_free(&fx);
+	}
+}
+
+/* Unicast DNS TXT records are not read for a model. */
+static void
+test_dns_txt_no_model(void **state)
+{
+	struct fixture fx;
+	struct msg m = { .n = 0 };
+
+	(void)state;
+	fixture_init(&fx, "10.0.0.1", "10.0.0.5", 53, 40000, IPPROTO_UDP_);
+	dns_header(&m, 9, 0x8180, 0, 1, 0, 0);
+	txt_rr(&m, "Pump._device-info._tcp.example.org", "model=Alaris 8015");
+	run_datagram(&fx, &dissector_dns, &m);
+	assert_null(obs_get(nth(&fx, OBS_DNS, 0), "model"));
 	fixture_free(&fx);
 }
 
@@ -678,6 +769,8 @@ main(void)
 		cmocka_unit_test(test_response_compressed),
 		cmocka_unit_test(test_mdns_response),
 		cmocka_unit_test(test_mdns_query_qu),
+		cmocka_unit_test(test_mdns_txt_model),
+		cmocka_unit_test(test_dns_txt_no_model),
 		cmocka_unit_test(test_llmnr),
 		cmocka_unit_test(test_bad_pointers),
 		cmocka_unit_test(test_bad_labels),

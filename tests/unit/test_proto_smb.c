@@ -1,9 +1,10 @@
 /*
  * test_proto_smb.c - SMB2 negotiation, NTLMSSP in session setups, SMB1
- * negotiate, built byte by byte, fed whole,
+ * negotiate, DICOM files in WRITE requests, built byte by byte, fed whole,
  * byte by byte and split at every byte; and every malformation.
  */
 #include "wire_test.h"
+#include "stream_test.h"
 
 static const uint8_t guid[16] = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06,
 	0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10 };
@@ -515,6 +516,230 @@ test_long_and_gap(void **state)
 	fixture_free(&fx);
 }
 
+/* [MS-SMB2] 2.2.21: a WRITE request of n bytes at off to file id fid. */
+static void
+write_req(struct msg *out, unsigned int fid, uint64_t off, const void *data,
+    size_t n)
+{
+	struct msg m = { .n = 0 };
+
+	smb2_hdr(&m, 9, 0, 0, 0x1122);
+	putle16(&m, 49);
+	putle16(&m, 64 + 48);		/* DataOffset */
+	putle32(&m, (uint32_t)n);
+	putle64(&m, off);
+	putle64(&m, fid);		/* FileId: persistent, volatile */
+	putle64(&m, fid);
+	putle32(&m, 0);			/* Channel */
+	putle32(&m, 0);
+	putle16(&m, 0);
+	putle16(&m, 0);
+	putle32(&m, 0);
+	putbytes(&m, data, n);
+	nbss(out, &m);
+}
+
+/* [MS-SMB2] 2.2.15: CLOSE of file id fid. */
+static void
+close_req(struct msg *out, unsigned int fid)
+{
+	struct msg m = { .n = 0 };
+
+	smb2_hdr(&m, 6, 0, 0, 0x1122);
+	putle16(&m, 24);
+	putle16(&m, 0);
+	putle32(&m, 0);
+	putle64(&m, fid);
+	putle64(&m, fid);
+	nbss(out, &m);
+}
+
+static void
+feed_all(struct fixture *fx, void *st, const struct msg *m)
+{
+	feed(fx, &dissector_smb, st, 0, m->b, m->n, m->n);
+}
+
+/* A Part 10 file written in one WRITE, then closed; and its MZ twin. */
+static void
+test_write_dicom(void **state)
+{
+	struct fixture fx;
+	struct msg f = { .n = 0 }, m = { .n = 0 };
+	const struct observation *o;
+	void *st;
+
+	(void)state;
+	put_part10(&f, "zero");
+	write_req(&m, 5, 0, f.b, f.n);
+	close_req(&m, 5);
+	fixture_init(&fx, "10.0.0.5", "10.0.0.9", 40000, 445, IPPROTO_TCP_);
+	st = stream_state(&dissector_smb);
+	feed_all(&fx, st, &m);
+	assert_int_equal(count_kind(&fx, OBS_DICOM_FILE), 1);
+	o = nth(&fx, OBS_DICOM_FILE, 0);
+	assert_str(o, "carrier", "smb");
+	assert_str(o, "preamble", "zero");
+	assert_false(get_bool(o, "cve_2019_11687"));
+	assert_str(o, "sop_class", SOP_CT);
+	assert_str(o, "transfer_syntax", TS_EXPLICIT);
+	assert_subject_ip(o, "10.0.0.5");
+	assert_int_equal(malform_total(&fx.mal), 0);
+	/* The flow's end finds nothing more to report. */
+	dissector_smb.end(&fx.ctx, st);
+	assert_int_equal(count_kind(&fx, OBS_DICOM_FILE), 1);
+	free(st);
+	fixture_free(&fx);
+	check_splits(&dissector_smb, &m, 0, OBS_DICOM_FILE, 1);
+
+	f.n = m.n = 0;
+	put_part10(&f, "mz");
+	write_req(&m, 6, 0, f.b, f.n);
+	close_req(&m, 6);
+	fixture_init(&fx, "10.0.0.5", "10.0.0.9", 40000, 445, IPPROTO_TCP_);
+	st = stream_state(&dissector_smb);
+	feed_all(&fx, st, &m);
+	assert_int_equal(count_kind(&fx, OBS_DICOM_FILE), 1);
+	o = nth(&fx, OBS_DICOM_FILE, 0);
+	assert_str(o, "preamble", "mz");
+	assert_true(get_bool(o, "cve_2019_11687"));
+	assert_hex(o, "preamble_head", "MZ\x90\0\0\0\0\0", 8);
+	free(st);
+	fixture_free(&fx);
+}
+
+/* A file in three WRITEs at consecutive offsets, split at every byte. */
+static void
+test_write_pieces(void **state)
+{
+	struct msg f = { .n = 0 }, m = { .n = 0 };
+
+	(void)state;
+	put_part10(&f, "pe");
+	write_req(&m, 7, 0, f.b, 100);
+	write_req(&m, 7, 100, f.b + 100, 50);
+	write_req(&m, 7, 150, f.b + 150, f.n - 150);
+	close_req(&m, 7);
+	check_splits(&dissector_smb, &m, 0, OBS_DICOM_FILE, 1);
+}
+
+/* Holes, other files, files that are not DICOM. */
+static void
+test_write_other(void **state)
+{
+	struct fixture fx;
+	struct msg f = { .n = 0 }, m = { .n = 0 };
+	static const char text[] = "study 1.2.840.113619, not a Part 10 file";
+	void *st;
+
+	(void)state;
+	put_part10(&f, "zero");
+	fixture_init(&fx, "10.0.0.5", "10.0.0.9", 40000, 445, IPPROTO_TCP_);
+	st = stream_state(&dissector_smb);
+	/* A hole after 100 bytes: "DICM" at 128 is never seen. */
+	write_req(&m, 1, 0, f.b, 100);
+	write_req(&m, 1, 120, f.b + 120, f.n - 120);
+	close_req(&m, 1);
+	/* Writes into the middle of a file not being checked. */
+	write_req(&m, 2, 4096, f.b, f.n);
+	close_req(&m, 2);
+	/* A text file. */
+	write_req(&m, 3, 0, text, sizeof(text) - 1);
+	close_req(&m, 3);
+	feed_all(&fx, st, &m);
+	assert_int_equal(count_kind(&fx, OBS_DICOM_FILE), 0);
+	/*
+	 * A second file starting while the first is written: the first is
+	 * checked on what was kept, the second from its start; a WRITE of
+	 * the first after that is not looked at.
+	 */
+	m.n = 0;
+	write_req(&m, 8, 0, f.b, f.n);
+	write_req(&m, 9, 0, f.b, f.n);
+	write_req(&m, 8, f.n, text, sizeof(text) - 1);
+	feed_all(&fx, st, &m);
+	assert_int_equal(count_kind(&fx, OBS_DICOM_FILE), 1);
+	/* The second was never closed: the end of the flow checks it. */
+	dissector_smb.end(&fx.ctx, st);
+	assert_int_equal(count_kind(&fx, OBS_DICOM_FILE), 2);
+	assert_int_equal(malform_total(&fx.mal), 0);
+	free(st);
+	fixture_free(&fx);
+}
+
+/* A WRITE longer than the message cap: the file's head is in the part kept. */
+static void
+test_write_long(void **state)
+{
+	struct fixture fx;
+	struct msg f = { .n = 0 }, m = { .n = 0 }, c = { .n = 0 };
+	size_t n = 70000, at;
+	uint8_t *big;
+	void *st;
+
+	(void)state;
+	put_part10(&f, "elf");
+	write_req(&m, 4, 0, f.b, f.n);
+	big = calloc(1, n);
+	assert_non_null(big);
+	memcpy(big, m.b, m.n);
+	/* Lengths as if the WRITE carried n - m.n more bytes of pixels. */
+	at = m.n - f.n;
+	big[1] = (uint8_t)((n - 4) >> 16);
+	big[2] = (uint8_t)((n - 4) >> 8);
+	big[3] = (uint8_t)(n - 4);
+	big[4 + 64 + 4] = (uint8_t)(n - at);
+	big[4 + 64 + 5] = (uint8_t)((n - at) >> 8);
+	big[4 + 64 + 6] = (uint8_t)((n - at) >> 16);
+	close_req(&c, 4);
+	fixture_init(&fx, "10.0.0.5", "10.0.0.9", 40000, 445, IPPROTO_TCP_);
+	st = stream_state(&dissector_smb);
+	feed(&fx, &dissector_smb, st, 0, big, n, 1400);
+	assert_int_equal(count_kind(&fx, OBS_DICOM_FILE), 1);
+	assert_str(nth(&fx, OBS_DICOM_FILE, 0), "preamble", "elf");
+	feed_all(&fx, st, &c);
+	dissector_smb.end(&fx.ctx, st);
+	assert_int_equal(count_kind(&fx, OBS_DICOM_FILE), 1);
+	assert_int_equal(malform_total(&fx.mal), 0);
+	free(st);
+	free(big);
+	fixture_free(&fx);
+}
+
+static void
+test_write_malformed(void **state)
+{
+	struct msg f = { .n = 0 }, m = { .n = 0 };
+
+	(void)state;
+	put_part10(&f, "zero");
+	/* DataOffset inside the fixed part of the request. */
+	write_req(&m, 1, 0, f.b, f.n);
+	setle16(&m, 4 + 64 + 2, 64);
+	expect_bad(&m, MAL_SMB_TRUNCATED);
+	/* DataOffset past the end of the message. */
+	m.n = 0;
+	write_req(&m, 1, 0, f.b, f.n);
+	setle16(&m, 4 + 64 + 2, 0xfff0);
+	expect_bad(&m, MAL_SMB_TRUNCATED);
+	/* Length past the end of the message. */
+	m.n = 0;
+	write_req(&m, 1, 0, f.b, f.n);
+	setle32(&m, 4 + 64 + 4, (uint32_t)f.n + 1);
+	expect_bad(&m, MAL_SMB_TRUNCATED);
+	/* A WRITE whose StructureSize is not 49. */
+	m.n = 0;
+	write_req(&m, 1, 0, f.b, f.n);
+	setle16(&m, 4 + 64, 48);
+	expect_bad(&m, MAL_SMB_TRUNCATED);
+	/* A CLOSE cut short. */
+	m.n = 0;
+	close_req(&m, 1);
+	m.b[3] -= 8;
+	m.n -= 8;
+	expect_bad(&m, MAL_SMB_TRUNCATED);
+}
+
 static void
 test_prefixes_never_crash(void **state)
 {
@@ -556,6 +781,11 @@ main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_long_and_gap),
 		cmocka_unit_test(test_prefixes_never_crash),
+		cmocka_unit_test(test_write_dicom),
+		cmocka_unit_test(test_write_pieces),
+		cmocka_unit_test(test_write_other),
+		cmocka_unit_test(test_write_long),
+		cmocka_unit_test(test_write_malformed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
