@@ -18,6 +18,10 @@
 const char *fmt_time(uint64_t usec, char *buf, size_t len);
 const char *proto_name(uint8_t proto);
 
+struct ident_verdict;
+
+/* An identification verdict and its evidence as a JSON object. */
+json_t *json_identity(const struct ident_verdict *);
 /* An asset as a JSON object (caller owns the reference). */
 json_t *json_asset(const struct asset *);
 /* An observation's fields as a JSON object. */

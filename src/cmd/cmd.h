@@ -9,6 +9,7 @@
 
 #include "ward/asset.h"
 #include "ward/capture.h"
+#include "ward/ident.h"
 #include "ward/oui.h"
 #include "ward/output.h"
 #include "ward/sensor.h"
@@ -38,6 +39,7 @@ struct run_opts {
 	const char	*eve_path;
 	const char	*db_path;
 	const char	*oui_dir;
+	const char	*rules_path;	/* NULL: the default file */
 	bool		 json;
 	bool		 quiet;
 	bool		 progress;
@@ -49,6 +51,7 @@ struct run_opts {
 struct run {
 	struct run_opts	 opts;
 	struct oui_db	*oui;
+	struct ident_rules *rules;
 	struct sensor	*sensor;
 	struct inventory *inv;
 	struct store	*store;

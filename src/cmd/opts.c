@@ -19,6 +19,9 @@ const char common_usage[] =
     "      --batch-seconds N  seconds between store batches (default 5)\n"
     "      --oui-dir DIR      IEEE registry CSV files (default "
     "/usr/share/ieee-data)\n"
+    "      --rules FILE       device fingerprint rules (default: the "
+    "installed\n"
+    "                         devices.yaml)\n"
     "      --flow-memcap SIZE memory for flows and streams (default 256M)\n"
     "  -q, --quiet            print nothing but errors\n"
     "      --no-progress      no progress bar on stderr\n"
@@ -43,6 +46,9 @@ common_opt(struct run_opts *o, int c, const char *arg, const char *cmd)
 		return 0;
 	case OPT_OUI_DIR:
 		o->oui_dir = arg;
+		return 0;
+	case OPT_RULES:
+		o->rules_path = arg;
 		return 0;
 	case OPT_FLOW_MEMCAP:
 		if (parse_size(arg, &o->flow_memcap) == -1 ||

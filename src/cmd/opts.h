@@ -12,6 +12,7 @@ enum {
 	OPT_NO_PROGRESS,
 	OPT_USER,
 	OPT_BATCH_SECONDS,
+	OPT_RULES,
 };
 
 #define COMMON_SHORTOPTS "f:je:d:qvh"
@@ -22,6 +23,7 @@ enum {
 	{ "eve", required_argument, NULL, 'e' },                \
 	{ "db", required_argument, NULL, 'd' },                 \
 	{ "oui-dir", required_argument, NULL, OPT_OUI_DIR },    \
+	{ "rules", required_argument, NULL, OPT_RULES },        \
 	{ "flow-memcap", required_argument, NULL, OPT_FLOW_MEMCAP }, \
 	{ "quiet", no_argument, NULL, 'q' },                    \
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },  \

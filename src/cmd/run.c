@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ward-config.h"
 #include "ward/log.h"
@@ -71,6 +72,30 @@ wall_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
 }
 
+/*
+ * Fingerprint rules: a file named with --rules must load; without it the
+ * installed file, else the source tree's, and without either ward runs
+ * with no identification (and says so).
+ */
+static int
+load_rules(struct run *r)
+{
+	char err[512];
+	const char *path = r->opts.rules_path;
+
+	if (path == NULL)
+		path = access(WARD_RULES_FILE, R_OK) == 0 ? WARD_RULES_FILE :
+		    WARD_RULES_SRC;
+	if ((r->rules = ident_rules_load(path, err, sizeof(err))) != NULL)
+		return 0;
+	if (r->opts.rules_path != NULL) {
+		log_error("fingerprint rules: %s", err);
+		return -1;
+	}
+	log_warn("no device identification: %s", err);
+	return 0;
+}
+
 int
 run_open(struct run *r, const char *inputs)
 {
@@ -83,6 +108,8 @@ run_open(struct run *r, const char *inputs)
 		/* Vendors are a nicety; the inventory works without them. */
 		log_warn("no MAC vendors: %s", err);
 	}
+	if (load_rules(r) == -1)
+		return -1;
 	sensor_config_defaults(&cfg);
 	cfg.flow.memcap = r->opts.flow_memcap;
 	if ((r->sensor = sensor_new(&cfg)) == NULL ||
@@ -271,6 +298,10 @@ run_close(struct run *r, struct capture *cap, char *const *inputs,
 	int rc = 0;
 
 	sensor_finish(r->sensor);
+	if (r->rules != NULL && inv_identify(r->inv, r->rules) == -1) {
+		log_error("out of memory identifying devices");
+		rc = EXIT_FAIL;
+	}
 	secs = (double)(now_usec() - r->started) / 1e6;
 	summary = summary_json(r, cap, inputs, ninputs, secs);
 	if (r->store != NULL) {
@@ -341,5 +372,6 @@ run_free(struct run *r)
 	inv_free(r->inv);
 	sensor_free(r->sensor);
 	oui_free(r->oui);
+	ident_rules_free(r->rules);
 	memset(r, 0, sizeof(*r));
 }

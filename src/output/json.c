@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "ward/decode.h"
+#include "ward/ident.h"
 #include "ward/output.h"
 
 const char *
@@ -91,6 +92,49 @@ ip_sources(uint32_t src)
 	if (src & IPSRC_TRAFFIC)
 		json_array_append_new(a, json_string("traffic"));
 	return a;
+}
+
+/* Confidences with two decimals: 0.8 and not 0.80000000000000004. */
+static json_t *
+jconf(double c)
+{
+	return json_real((double)(long)(c * 100 + 0.5) / 100);
+}
+
+json_t *
+json_identity(const struct ident_verdict *v)
+{
+	json_t *o = json_object(), *arr = json_array();
+
+	for (int d = 0; d < IDENT_DIMS; d++) {
+		json_t *e = json_object();
+
+		json_object_set_new(e, "value", v->value[d][0] != '\0' ?
+		    json_string(v->value[d]) : json_null());
+		json_object_set_new(e, "confidence", jconf(v->conf[d]));
+		json_object_set_new(o, ident_dim_name((enum ident_dim)d), e);
+	}
+	for (size_t i = 0; i < v->nev; i++) {
+		const struct ident_evidence *ev = &v->ev[i];
+		json_t *e = json_object(), *dims = json_array();
+
+		json_object_set_new(e, "rule", json_string(ev->rule));
+		json_object_set_new(e, "source", json_string(ev->source));
+		json_object_set_new(e, "weight", jconf(ev->weight));
+		json_object_set_new(e, "attribute", json_string(ev->key));
+		json_object_set_new(e, "value", json_string(ev->value));
+		for (int d = 0; d < IDENT_DIMS; d++)
+			if (ev->dims & (1U << d))
+				json_array_append_new(dims, json_string(
+				    ident_dim_name((enum ident_dim)d)));
+		json_object_set_new(e, "asserts", dims);
+		json_array_append_new(arr, e);
+	}
+	json_object_set_new(o, "evidence", arr);
+	if (v->nev_dropped > 0)
+		json_object_set_new(o, "evidence_not_kept",
+		    json_integer((json_int_t)v->nev_dropped));
+	return o;
 }
 
 json_t *
@@ -183,6 +227,22 @@ json_asset(const struct asset *a)
 		json_array_append_new(arr, e);
 	}
 	json_object_set_new(o, "peers", arr);
+
+	arr = json_array();
+	for (size_t i = 0; i < a->nattrs; i++) {
+		const struct asset_attr *t = &a->attrs[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "key", json_string(t->key));
+		json_object_set_new(e, "value", json_string(t->value));
+		json_object_set_new(e, "count", json_integer((json_int_t)t->count));
+		json_object_set_new(e, "first_seen", jtime(t->first));
+		json_object_set_new(e, "last_seen", jtime(t->last));
+		json_array_append_new(arr, e);
+	}
+	json_object_set_new(o, "attributes", arr);
+	if (a->ident != NULL)
+		json_object_set_new(o, "identity", json_identity(a->ident));
 	if (a->peers_dropped > 0)
 		json_object_set_new(o, "peers_not_kept",
 		    json_integer((json_int_t)a->peers_dropped));

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ward/ident.h"
 #include "ward/output.h"
 
 struct col {
@@ -15,9 +16,9 @@ struct col {
 };
 
 static const struct col cols[] = {
-	{ "ASSET", 17 }, { "VENDOR", 22 }, { "IP", 26 }, { "HOSTNAME", 20 },
-	{ "DHCP VENDOR CLASS", 18 }, { "SERVICES", 22 }, { "PEERS", 5 },
-	{ "LAST SEEN", 19 },
+	{ "ASSET", 17 }, { "IP", 26 }, { "HOSTNAME", 20 }, { "TYPE", 22 },
+	{ "VENDOR", 22 }, { "MODEL", 18 }, { "VERSION", 12 },
+	{ "SERVICES", 22 }, { "PEERS", 5 }, { "LAST SEEN", 19 },
 };
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
 
@@ -84,26 +85,59 @@ ips_text(const struct asset *a, char *buf, size_t len)
 		}
 }
 
+/*
+ * The identified vendor; else the MAC's (OUI) in parentheses: the maker
+ * of the network interface, which is not always the device's.
+ */
 static const char *
 vendor_text(const struct asset *a, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s", a->router ? "(router) " : "",
-	    a->vendor != NULL ? a->vendor : "-");
+	const char *v = a->ident != NULL ? a->ident->value[IDENT_VENDOR] : "";
+
+	if (v[0] != '\0')
+		snprintf(buf, len, "%s", v);
+	else if (a->vendor != NULL)
+		snprintf(buf, len, "(%s)", a->vendor);
+	else
+		snprintf(buf, len, "-");
 	return buf;
+}
+
+/* "ct 85%", "(router)", or "-". */
+static const char *
+type_text(const struct asset *a, char *buf, size_t len)
+{
+	const char *t = a->ident != NULL ? a->ident->value[IDENT_TYPE] : "";
+
+	if (t[0] != '\0')
+		snprintf(buf, len, "%s %.0f%%", t,
+		    100 * a->ident->conf[IDENT_TYPE]);
+	else
+		snprintf(buf, len, "%s", a->router ? "(router)" : "-");
+	return buf;
+}
+
+static const char *
+ident_text(const struct asset *a, enum ident_dim d)
+{
+	const char *v = a->ident != NULL ? a->ident->value[d] : "";
+
+	if (v[0] == '\0' && d == IDENT_MODEL && a->model != NULL)
+		return a->model;
+	return v[0] != '\0' ? v : "-";
 }
 
 void
 table_print(FILE *fp, struct asset *const *v, size_t n)
 {
 	char key[ADDR_STRLEN], ips[128], svc[256], peers[16], seen[40];
-	char vend[128];
+	char vend[128], type[IDENT_VALUE_MAX + 8];
 
 	for (size_t c = 0; c < NCOLS; c++)
 		cell(fp, cols[c].title, cols[c].width, c == NCOLS - 1);
 	fputc('\n', fp);
 	for (size_t i = 0; i < n; i++) {
 		const struct asset *a = v[i];
-		const struct asset_dhcp *d = asset_dhcp_latest(a);
 		const char *host = asset_hostname(a);
 
 		ips_text(a, ips, sizeof(ips));
@@ -114,14 +148,15 @@ table_print(FILE *fp, struct asset *const *v, size_t n)
 		if (seen[10] == 'T')
 			seen[10] = ' ';
 		cell(fp, asset_key(a, key, sizeof(key)), cols[0].width, 0);
-		cell(fp, vendor_text(a, vend, sizeof(vend)), cols[1].width, 0);
-		cell(fp, ips[0] ? ips : "-", cols[2].width, 0);
-		cell(fp, host ? host : "-", cols[3].width, 0);
-		cell(fp, d && d->vendor_class ? d->vendor_class : "-",
-		    cols[4].width, 0);
-		cell(fp, svc[0] ? svc : "-", cols[5].width, 0);
-		cell(fp, peers, cols[6].width, 0);
-		cell(fp, seen, cols[7].width, 1);
+		cell(fp, ips[0] ? ips : "-", cols[1].width, 0);
+		cell(fp, host ? host : "-", cols[2].width, 0);
+		cell(fp, type_text(a, type, sizeof(type)), cols[3].width, 0);
+		cell(fp, vendor_text(a, vend, sizeof(vend)), cols[4].width, 0);
+		cell(fp, ident_text(a, IDENT_MODEL), cols[5].width, 0);
+		cell(fp, ident_text(a, IDENT_VERSION), cols[6].width, 0);
+		cell(fp, svc[0] ? svc : "-", cols[7].width, 0);
+		cell(fp, peers, cols[8].width, 0);
+		cell(fp, seen, cols[9].width, 1);
 		fputc('\n', fp);
 	}
 }
