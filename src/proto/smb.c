@@ -94,14 +94,7 @@ static const char proto_smb[] = "smb";
 static const char proto_ntlm[] = "ntlmssp";
 
 struct smb_half {
-	uint8_t		 buf[SMB_MSG_MAX];
-	size_t		 have;		/* bytes of the message in buf */
-	size_t		 msglen;	/* from the session header */
-	size_t		 skip;		/* bytes past the cap still to skip */
-	uint8_t		 hdr[4];
-	uint8_t		 hdrhave;
-	uint8_t		 type;		/* session message type */
-	bool		 lost;
+	struct recasm	 ra;		/* session messages */
 	/*
 	 * The one file whose WRITEs are being checked for a Part 10 file,
 	 * per direction, so that a flow's memory stays fixed. A WRITE at
@@ -802,61 +795,49 @@ smb_message(struct proto_ctx *ctx, struct smb_half *h, struct cursor msg,
  * type means the framing is lost and the direction is abandoned, as after
  * a gap.
  */
+/*
+ * Session packets (RFC 1002 4.3, [MS-SMB2] 2.1): a type byte and a length,
+ * 24 bits for session messages (Direct TCP), 17 for the NetBIOS session
+ * service's requests and responses, which are skipped.
+ */
+static int64_t
+smb_frame(const uint8_t *p, size_t n)
+{
+	if (n < 4)
+		return REC_MORE;
+	if (p[0] == 0x00)
+		return 4 + ((int64_t)p[1] << 16 | (int64_t)p[2] << 8 | p[3]);
+	if (p[0] >= 0x81 && p[0] <= 0x85)
+		return 4 + ((int64_t)(p[1] & 1) << 16 | (int64_t)p[2] << 8 |
+		    p[3]);
+	return REC_BAD;
+}
+
+static void
+smb_record(struct proto_ctx *ctx, void *arg, const uint8_t *p, size_t len,
+    bool cut)
+{
+	if (p[0] != 0x00 || len == 4)
+		return;
+	smb_message(ctx, arg, cur_make(p + 4, len - 4), cut);
+}
+
+static const struct rec_cfg smb_rec = {
+	.frame = smb_frame,
+	.hdr_max = 4,
+	.max = 4 + SMB_MSG_MAX,
+	.record = smb_record,
+};
+
 static void
 smb_stream(struct proto_ctx *ctx, void *state, const uint8_t *p, size_t n)
 {
 	struct smb_state *st = state;
 	struct smb_half *h = &st->half[ctx->dir != 0];
-	struct cursor c = cur_make(p, n);
-	size_t want, take;
 
-	while (cur_left(&c) > 0 && !h->lost) {
-		if (h->skip > 0) {
-			take = h->skip < cur_left(&c) ? h->skip : cur_left(&c);
-			if (cur_skip(&c, take) == -1)
-				return;
-			h->skip -= take;
-			continue;
-		}
-		if (h->hdrhave < 4) {
-			if (cur_u8(&c, &h->hdr[h->hdrhave]) == -1)
-				return;
-			if (++h->hdrhave < 4)
-				continue;
-			h->type = h->hdr[0];
-			h->have = 0;
-			if (h->type == 0x00) {
-				h->msglen = (size_t)h->hdr[1] << 16 |
-				    (size_t)h->hdr[2] << 8 | h->hdr[3];
-			} else if (h->type >= 0x81 && h->type <= 0x85) {
-				h->skip = (size_t)(h->hdr[1] & 1) << 16 |
-				    (size_t)h->hdr[2] << 8 | h->hdr[3];
-				h->hdrhave = 0;
-				continue;
-			} else {
-				h->lost = true;
-				proto_malformed(ctx, MAL_SMB_BAD_FRAMING,
-				    proto_smb, "unknown session packet type");
-				return;
-			}
-			if (h->msglen == 0)
-				h->hdrhave = 0;
-			continue;
-		}
-		want = (h->msglen < SMB_MSG_MAX ? h->msglen : SMB_MSG_MAX) -
-		    h->have;
-		take = want < cur_left(&c) ? want : cur_left(&c);
-		if (cur_bytes(&c, h->buf + h->have, take) == -1)
-			return;
-		h->have += take;
-		if (take < want)
-			continue;
-		smb_message(ctx, h, cur_make(h->buf, h->have),
-		    h->have < h->msglen);
-		h->skip = h->msglen - h->have;
-		h->have = 0;
-		h->hdrhave = 0;
-	}
+	if (recasm_feed(ctx, &h->ra, &smb_rec, h, p, n) == REC_BAD)
+		proto_malformed(ctx, MAL_SMB_BAD_FRAMING, proto_smb,
+		    "unknown session packet type");
 }
 
 static void
@@ -864,7 +845,7 @@ smb_gap(struct proto_ctx *ctx, void *state)
 {
 	struct smb_half *h = &((struct smb_state *)state)->half[ctx->dir != 0];
 
-	h->lost = true;
+	recasm_lose(ctx, &h->ra);
 	/* The bytes of the file kept before the hole are still its start. */
 	proto_dicomfile_end(ctx, &h->df);
 }
@@ -878,6 +859,7 @@ smb_end(struct proto_ctx *ctx, void *state)
 	for (int d = 0; d < 2; d++) {
 		ctx->dir = d;
 		proto_dicomfile_end(ctx, &st->half[d].df);
+		recasm_free(ctx, &st->half[d].ra);
 	}
 }
 

@@ -249,6 +249,7 @@ test_negotiate(void **state)
 	assert_true(get_bool(o, "signing_required"));
 	assert_int_equal(get_u64(o, "security_mode"), 3);
 	assert_malformed(&fx, MAL_SMB_TRUNCATED, 0);
+	dissector_smb.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 	check_splits(&dissector_smb, &req, 0, OBS_SMB, 1);
@@ -307,6 +308,7 @@ test_ntlmssp(void **state)
 	assert_null(obs_get(o, "workstation"));
 	assert_subject_ip(o, "10.0.0.5");
 	assert_malformed(&fx, MAL_NTLMSSP_BAD, 0);
+	dissector_smb.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 	check_splits(&dissector_smb, &m2, 1, OBS_SMB, 1);
@@ -332,6 +334,7 @@ test_ntlm_v1_anonymous(void **state)
 	assert_int_equal(count_kind(&fx, OBS_CREDENTIAL), 2);
 	assert_str(nth(&fx, OBS_SMB, 0), "ntlm_version", "v1");
 	assert_str(nth(&fx, OBS_SMB, 1), "ntlm_version", "anonymous");
+	dissector_smb.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 }
@@ -383,6 +386,7 @@ test_smb1(void **state)
 	    "PC NETWORK PROGRAM 1.0,NT LM 0.12,SMB 2.002,SMB 2.???");
 	assert_int_equal(get_u64(nth(&fx, OBS_SMB, 1), "dialect_index"), 1);
 	assert_malformed(&fx, MAL_SMB_TRUNCATED, 0);
+	dissector_smb.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 	check_splits(&dissector_smb, &m, 0, OBS_SMB, 1);
@@ -399,6 +403,7 @@ expect_bad(const struct msg *m, enum malform k)
 	st = stream_state(&dissector_smb);
 	feed(&fx, &dissector_smb, st, 0, m->b, m->n, m->n);
 	assert_malformed(&fx, k, 1);
+	dissector_smb.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 }
@@ -511,6 +516,7 @@ test_long_and_gap(void **state)
 	assert_int_equal(count_kind(&fx, OBS_SMB), 1);
 	assert_int_equal(malform_total(&fx.mal), 0);
 	(void)m;
+	dissector_smb.end(&fx.ctx, st);
 	free(st);
 	free(big);
 	fixture_free(&fx);
@@ -588,6 +594,7 @@ test_write_dicom(void **state)
 	/* The flow's end finds nothing more to report. */
 	dissector_smb.end(&fx.ctx, st);
 	assert_int_equal(count_kind(&fx, OBS_DICOM_FILE), 1);
+	dissector_smb.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 	check_splits(&dissector_smb, &m, 0, OBS_DICOM_FILE, 1);
@@ -604,6 +611,7 @@ test_write_dicom(void **state)
 	assert_str(o, "preamble", "mz");
 	assert_true(get_bool(o, "cve_2019_11687"));
 	assert_hex(o, "preamble_head", "MZ\x90\0\0\0\0\0", 8);
+	dissector_smb.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 }
@@ -663,6 +671,7 @@ test_write_other(void **state)
 	dissector_smb.end(&fx.ctx, st);
 	assert_int_equal(count_kind(&fx, OBS_DICOM_FILE), 2);
 	assert_int_equal(malform_total(&fx.mal), 0);
+	dissector_smb.end(&fx.ctx, st);
 	free(st);
 	fixture_free(&fx);
 }
@@ -701,6 +710,7 @@ test_write_long(void **state)
 	dissector_smb.end(&fx.ctx, st);
 	assert_int_equal(count_kind(&fx, OBS_DICOM_FILE), 1);
 	assert_int_equal(malform_total(&fx.mal), 0);
+	dissector_smb.end(&fx.ctx, st);
 	free(st);
 	free(big);
 	fixture_free(&fx);

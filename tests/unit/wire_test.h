@@ -110,6 +110,8 @@ check_splits(const struct dissector *d, const struct msg *m, int dir,
 		}
 		assert_int_equal(count_kind(&fx, k), want);
 		assert_int_equal(malform_total(&fx.mal), 0);
+		if (d->end != NULL)
+			d->end(&fx.ctx, st);
 		free(st);
 		fixture_free(&fx);
 	}
