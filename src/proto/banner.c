@@ -501,32 +501,38 @@ ftp_command(struct proto_ctx *ctx, struct ftp_state *st, const uint8_t *p,
 	}
 }
 
+static bool
+ftp_line(struct proto_ctx *ctx, void *arg, const uint8_t *p, size_t n)
+{
+	struct ftp_state *st = arg;
+
+	if (ctx->dir != 0)
+		ftp_reply(ctx, st, p, n);
+	else
+		ftp_command(ctx, st, p, n);
+	return !st->lost;
+}
+
+static size_t
+ftp_line_max(void *arg, int dir)
+{
+	(void)arg;
+	(void)dir;
+	return FTP_LINE_MAX;
+}
+
 static void
 ftp_stream(struct proto_ctx *ctx, void *state, const uint8_t *p, size_t n)
 {
+	static const struct text_lines_cb cb = { ftp_line, ftp_line_max };
 	struct ftp_state *st = state;
-	int d = ctx->dir != 0;
-	struct text_line *l = &st->line[d];
-	size_t take;
-	bool done;
 
-	while (n > 0 && !st->lost) {
-		take = text_line_feed(l, p, n, &done);
-		p += take;
-		n -= take;
-		if (l->total > FTP_LINE_MAX) {
-			proto_malformed(ctx, MAL_FTP_BAD_LINE, "ftp",
-			    "line over 4 KiB");
-			st->lost = true;
-			return;
-		}
-		if (!done)
-			continue;
-		if (d == 1)
-			ftp_reply(ctx, st, l->b, l->n);
-		else
-			ftp_command(ctx, st, l->b, l->n);
-		text_line_reset(l);
+	if (st->lost)
+		return;
+	if (text_lines(ctx, &st->line[ctx->dir != 0], p, n, &cb, st) == -1) {
+		proto_malformed(ctx, MAL_FTP_BAD_LINE, "ftp",
+		    "line over 4 KiB");
+		st->lost = true;
 	}
 }
 
@@ -733,33 +739,39 @@ smtp_reply(struct proto_ctx *ctx, struct smtp_state *st, const uint8_t *p,
 		st->auth = SA_NONE;
 }
 
+static bool
+smtp_line(struct proto_ctx *ctx, void *arg, const uint8_t *p, size_t n)
+{
+	struct smtp_state *st = arg;
+
+	if (ctx->dir != 0)
+		smtp_reply(ctx, st, p, n);
+	else
+		smtp_command(ctx, st, p, n);
+	return !st->lost;
+}
+
+/* Message content may have long lines; only commands may not. */
+static size_t
+smtp_line_max(void *arg, int dir)
+{
+	const struct smtp_state *st = arg;
+
+	return dir == 0 && st->data ? SIZE_MAX : SMTP_LINE_MAX;
+}
+
 static void
 smtp_stream(struct proto_ctx *ctx, void *state, const uint8_t *p, size_t n)
 {
+	static const struct text_lines_cb cb = { smtp_line, smtp_line_max };
 	struct smtp_state *st = state;
-	int d = ctx->dir != 0;
-	struct text_line *l = &st->line[d];
-	size_t take;
-	bool done;
 
-	while (n > 0 && !st->lost) {
-		take = text_line_feed(l, p, n, &done);
-		p += take;
-		n -= take;
-		/* Message content may have long lines; only commands may not. */
-		if (l->total > SMTP_LINE_MAX && !(d == 0 && st->data)) {
-			proto_malformed(ctx, MAL_SMTP_BAD_LINE, "smtp",
-			    "line over 4 KiB");
-			st->lost = true;
-			return;
-		}
-		if (!done)
-			continue;
-		if (d == 1)
-			smtp_reply(ctx, st, l->b, l->n);
-		else
-			smtp_command(ctx, st, l->b, l->n);
-		text_line_reset(l);
+	if (st->lost)
+		return;
+	if (text_lines(ctx, &st->line[ctx->dir != 0], p, n, &cb, st) == -1) {
+		proto_malformed(ctx, MAL_SMTP_BAD_LINE, "smtp",
+		    "line over 4 KiB");
+		st->lost = true;
 	}
 }
 

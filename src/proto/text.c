@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "ward/proto.h"
 #include "text.h"
 
 size_t
@@ -124,4 +125,27 @@ text_casefind(const uint8_t *p, size_t n, const char *s)
 		if (text_casepfx(p + i, n - i, s))
 			return (long)i;
 	return -1;
+}
+
+int
+text_lines(struct proto_ctx *ctx, struct text_line *l, const uint8_t *p,
+    size_t n, const struct text_lines_cb *cb, void *arg)
+{
+	size_t take;
+	bool done, go;
+
+	while (n > 0) {
+		take = text_line_feed(l, p, n, &done);
+		p += take;
+		n -= take;
+		if (l->total > cb->max(arg, ctx->dir != 0))
+			return -1;
+		if (!done)
+			continue;
+		go = cb->line(ctx, arg, l->b, l->n);
+		text_line_reset(l);
+		if (!go)
+			break;
+	}
+	return 0;
 }

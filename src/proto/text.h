@@ -40,6 +40,25 @@ text_line_reset(struct text_line *l)
 	l->last = 0;
 }
 
+struct proto_ctx;
+
+/*
+ * The loop of a line protocol's stream (FTP, SMTP): feeds p (n bytes) of
+ * direction ctx->dir to l, calls line() with each whole line (its kept
+ * bytes) and resets l, until line() returns false (the rest of the
+ * stream is not lines: TLS follows). Returns 0 then or when p is used up,
+ * or -1, at once, when a line grows past max(arg, dir) bytes (the caller
+ * counts that and stops reading). max is asked again for every line.
+ */
+struct text_lines_cb {
+	bool	(*line)(struct proto_ctx *, void *arg, const uint8_t *,
+		    size_t);
+	size_t	(*max)(void *arg, int dir);
+};
+
+int text_lines(struct proto_ctx *, struct text_line *l, const uint8_t *p,
+    size_t n, const struct text_lines_cb *, void *arg);
+
 /*
  * Decodes base64 (standard alphabet, '=' padding; whitespace around it is
  * skipped) from in into out (outcap bytes). Returns the decoded length, or

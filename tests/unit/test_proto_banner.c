@@ -154,6 +154,44 @@ test_ftp_expect(void **state)
 	sess_free(&s);
 }
 
+/*
+ * After STARTTLS's 220 (RFC 3207) or AUTH TLS's 234 (RFC 4217) the stream
+ * is TLS, even when its first bytes share a segment with the reply: they
+ * are not read as lines (a 5 KiB "line" would count as malformed).
+ */
+static void
+test_tls_follows(void **state)
+{
+	static const struct {
+		const struct dissector	*d;
+		uint16_t		 port;
+		const char		*cmd;
+		const char		*reply;
+	} c[] = {
+		{ &dissector_smtp, 25, "STARTTLS\r\n", "220 2.0.0 Ready\r\n" },
+		{ &dissector_ftp, 21, "AUTH TLS\r\n", "234 Proceed.\r\n" },
+	};
+	static uint8_t tls[5120];
+
+	(void)state;
+	memset(tls, 0x16, sizeof(tls));
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct sess s;
+		uint8_t seg[6000];
+		size_t rl = strlen(c[i].reply);
+
+		sess_init(&s, c[i].d, c[i].port);
+		sess_str(&s, 1, "220 mail ESMTP\r\n");
+		sess_str(&s, 0, c[i].cmd);
+		memcpy(seg, c[i].reply, rl);
+		memcpy(seg + rl, tls, sizeof(tls));
+		sess_send(&s, 1, seg, rl + sizeof(tls), 0);
+		sess_send(&s, 0, tls, sizeof(tls), 0);
+		assert_int_equal(malform_total(&s.fx.mal), 0);
+		sess_free(&s);
+	}
+}
+
 static void
 test_ftp_bad(void **state)
 {
@@ -449,6 +487,7 @@ main(void)
 		cmocka_unit_test(test_ftp_expect),
 		cmocka_unit_test(test_smtp),
 		cmocka_unit_test(test_smtp_bad),
+		cmocka_unit_test(test_tls_follows),
 		cmocka_unit_test(test_mysql),
 		cmocka_unit_test(test_mysql_bad),
 		cmocka_unit_test(test_pgsql),
