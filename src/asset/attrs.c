@@ -137,6 +137,8 @@ static const struct attr_row rows[] = {
 	{ OBS_BACNET, NULL, NULL, "model_name", "bacnet.model", AH_FIELD, 0 },
 	{ OBS_DNS, NULL, NULL, "query", "dns.query", AH_FIELD, 0 },
 	{ OBS_MDNS, NULL, NULL, "model", "mdns.model", AH_FIELD, 0 },
+	/* Topics the sender publishes to, apart from those it subscribes to. */
+	{ OBS_MQTT, "type", "publish", "topic", "mqtt.publish", AH_FIELD, 0 },
 };
 
 /* The field's value as text (strings as they are, numbers in decimal). */

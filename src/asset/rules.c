@@ -42,7 +42,7 @@ const char *const ident_keys[] = {
 	"ssdp.server", "ssdp.usn",
 	"telnet.banner", "ftp.banner", "smtp.banner", "mysql.version",
 	"rdp.cookie", "modbus.vendor", "modbus.product", "bacnet.vendor",
-	"bacnet.model",
+	"bacnet.model", "mqtt.publish",
 	NULL
 };
 

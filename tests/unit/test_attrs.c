@@ -104,6 +104,21 @@ test_other_protocols(void **state)
 	assert_string_equal(get(n, "mqtt.topic", 0), "ward/+/glucose");
 	assert_string_equal(get(n, "mqtt.topic", 1), "ward/#");
 
+	/* A published topic is also told apart from subscriptions. */
+	obs_init(&o, OBS_MQTT, 1);
+	obs_cstr(&o, "type", "publish");
+	obs_cstr(&o, "topic", "pumps/NovumIQ-0012/status");
+	n = attrs(&o);
+	assert_string_equal(get(n, "mqtt.topic", 0),
+	    "pumps/NovumIQ-0012/status");
+	assert_string_equal(get(n, "mqtt.publish", 0),
+	    "pumps/NovumIQ-0012/status");
+	obs_init(&o, OBS_MQTT, 1);
+	obs_cstr(&o, "type", "subscribe");
+	obs_cstr(&o, "topics", "pumps/+/status");
+	n = attrs(&o);
+	assert_null(get(n, "mqtt.publish", 0));
+
 	/* Only the server's own certificate names it. */
 	obs_init(&o, OBS_TLS, 1);
 	obs_cstr(&o, "msg", "certificate");
