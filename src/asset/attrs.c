@@ -41,7 +41,6 @@ struct attr_row {
  */
 #define DICOM_OWN	"C-STORE-RQ|N-CREATE-RQ|N-SET-RQ"
 
-/* Rows of one kind stay together (ident_attrs_of reads one group). */
 static const struct attr_row rows[] = {
 	{ OBS_DICOM, "pdu", "associate_rq", "calling_ae", "dicom.ae_title",
 	    AH_FIELD, 0 },
@@ -233,15 +232,13 @@ ident_attrs_of(const struct observation *o, struct attr_kv *out, size_t max)
 	const char *v, *w = NULL, *wkey = NULL, *mt, *tr;
 	size_t n = 0, i = 0;
 
-	/* Rows come grouped by kind: find the group, stop after it. */
-	while (i < sizeof(rows) / sizeof(rows[0]) && rows[i].kind != o->kind)
-		i++;
-	for (; i < sizeof(rows) / sizeof(rows[0]) && rows[i].kind == o->kind;
-	    i++) {
+	for (; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const struct attr_row *r = &rows[i];
 
+		if (r->kind != o->kind)
+			continue;
 		if (r->when != NULL && r->when != wkey) {
-			/* Consecutive rows often test the same field. */
+			/* Rows in a row often test the same field. */
 			wkey = r->when;
 			w = field_text(o, r->when, wbuf, sizeof(wbuf));
 		}
