@@ -36,6 +36,12 @@ struct eve;
 struct eve *eve_open(const char *path, char *err, size_t errlen);
 /* Writes every observation on the bus and every asset change. */
 int eve_attach(struct eve *, struct obs_bus *, struct inventory *);
+/*
+ * Writes an "asset" event for one inventory change; info (may be NULL)
+ * gives the old and new values of an identity change.
+ */
+void eve_asset_change(struct eve *, const struct asset *, enum asset_change,
+    const char *detail, const struct asset_change_info *, uint64_t ts);
 /* Writes one event with event_type and the given object under that name. */
 void eve_write(struct eve *, uint64_t ts, const char *event_type,
     json_t *body);
