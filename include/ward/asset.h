@@ -118,6 +118,8 @@ struct asset_attr {
 
 /* Change bits, reset by the store after it persists an asset. */
 #define ASSET_DIRTY (1U << 0)
+/* What the store held of its identity was loaded (struct asset_reported). */
+#define ASSET_SEEDED (1U << 1)
 
 /*
  * Online or offline, from the time since the asset was last seen against

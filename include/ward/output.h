@@ -22,6 +22,10 @@ struct ident_verdict;
 
 /* An identification verdict and its evidence as a JSON object. */
 json_t *json_identity(const struct ident_verdict *);
+/* The asset's department as a JSON object, or JSON null. */
+json_t *json_department(const struct asset *);
+/* The asset's online state as a JSON object. */
+json_t *json_status(const struct asset *);
 /* An asset as a JSON object (caller owns the reference). */
 json_t *json_asset(const struct asset *);
 /* An observation's fields as a JSON object. */

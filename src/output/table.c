@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ward/dept.h"
 #include "ward/ident.h"
 #include "ward/output.h"
 
@@ -18,7 +19,8 @@ struct col {
 static const struct col cols[] = {
 	{ "ASSET", 17 }, { "IP", 26 }, { "HOSTNAME", 20 }, { "TYPE", 22 },
 	{ "VENDOR", 22 }, { "MODEL", 18 }, { "VERSION", 12 },
-	{ "SERVICES", 22 }, { "PEERS", 5 }, { "LAST SEEN", 19 },
+	{ "DEPARTMENT", 16 }, { "SERVICES", 22 }, { "PEERS", 5 },
+	{ "LAST SEEN", 19 },
 };
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
 
@@ -154,9 +156,11 @@ table_print(FILE *fp, struct asset *const *v, size_t n)
 		cell(fp, vendor_text(a, vend, sizeof(vend)), cols[4].width, 0);
 		cell(fp, ident_text(a, IDENT_MODEL), cols[5].width, 0);
 		cell(fp, ident_text(a, IDENT_VERSION), cols[6].width, 0);
-		cell(fp, svc[0] ? svc : "-", cols[7].width, 0);
-		cell(fp, peers, cols[8].width, 0);
-		cell(fp, seen, cols[9].width, 1);
+		cell(fp, a->dept != NULL ? a->dept->name : "-", cols[7].width,
+		    0);
+		cell(fp, svc[0] ? svc : "-", cols[8].width, 0);
+		cell(fp, peers, cols[9].width, 0);
+		cell(fp, seen, cols[10].width, 1);
 		fputc('\n', fp);
 	}
 }
