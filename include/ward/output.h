@@ -33,6 +33,29 @@ json_t *json_obs_fields(const struct observation *);
 
 /* The inventory as an aligned table, one asset per line. */
 void table_print(FILE *, struct asset *const *, size_t n);
+/* The same a line at a time: the column titles, then one asset. */
+void table_print_header(FILE *);
+void table_print_row(FILE *, const struct asset *);
+
+/* CSV (RFC 4180): the header line, then one line per asset. */
+void csv_print_header(FILE *);
+void csv_print_asset(FILE *, const struct asset *);
+
+/*
+ * HL7 FHIR R4 (fhir.c): an asset as a Device resource, and a Bundle of
+ * type "collection" holding them. Asset keys are identifiers in this
+ * system.
+ */
+#define FHIR_WARD_KEY_SYSTEM "urn:ward:asset-key"
+json_t *fhir_device(const struct asset *);
+/* A new empty Bundle stamped with now (microseconds since the epoch). */
+json_t *fhir_bundle_new(uint64_t now);
+/* Adds the asset's Device as an entry; 0, or -1 on failure. */
+int fhir_bundle_add(json_t *bundle, const struct asset *);
+/* The SNOMED CT code of a ward device type, or NULL; display may be NULL. */
+const char *fhir_snomed_code(const char *type, const char **display);
+/* A name-based (version 5) UUID of name, as 36 characters and a NUL. */
+int fhir_uuid(const char *name, char out[37]);
 
 struct eve;
 

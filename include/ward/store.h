@@ -97,6 +97,12 @@ int store_foreach_asset(struct store *, store_asset_fn, void *arg)
 /* As above for the one asset with this key; WARD_ENOTFOUND when none. */
 int store_get_asset(struct store *, const char *key, store_asset_fn,
     void *arg) __attribute__((warn_unused_result));
+/*
+ * The key of the asset that used the IP (text, as addr_fmt() writes it)
+ * most recently; WARD_ENOTFOUND when none did.
+ */
+int store_key_by_ip(struct store *, const char *ip, char *key, size_t len)
+    __attribute__((warn_unused_result));
 /* Number of assets stored, or a negative WARD_E*. */
 int64_t store_asset_count(struct store *);
 

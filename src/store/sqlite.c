@@ -314,6 +314,7 @@ enum stmt {
 	ST_R_DHCP_LATEST,
 	ST_R_HIST_ALL,
 	ST_R_HIST_KEY,
+	ST_R_KEY_BY_IP,
 	ST_COUNT
 };
 
@@ -512,6 +513,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " ORDER BY d.last DESC, d.id DESC LIMIT 1",
 	[ST_R_HIST_ALL] = R_HIST_COLS " ORDER BY h.time, h.id",
 	[ST_R_HIST_KEY] = R_HIST_COLS " WHERE a.key = ?1 ORDER BY h.time, h.id",
+	[ST_R_KEY_BY_IP] =
+	    "SELECT a.key FROM asset_ips i JOIN assets a ON a.id = i.asset"
+	    " WHERE i.ip = ?1 ORDER BY i.last DESC, i.id DESC LIMIT 1",
 };
 
 /*
@@ -1917,6 +1921,24 @@ store_foreach_change(struct store *s, const char *key, store_change_fn fn,
 	}
 	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
 		ret = store_sqlerr(s, "read identity history");
+	stmt_done(st);
+	return ret;
+}
+
+int
+store_key_by_ip(struct store *s, const char *ip, char *key, size_t len)
+{
+	sqlite3_stmt *st = s->st[ST_R_KEY_BY_IP];
+	int rc, ret = 0;
+
+	bind_text(st, 1, ip);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		copy_col(st, 0, key, len);
+	else if (rc == SQLITE_DONE) {
+		store_seterr(s, "no asset has the address %s", ip);
+		ret = WARD_ENOTFOUND;
+	} else
+		ret = store_sqlerr(s, "find asset by address");
 	stmt_done(st);
 	return ret;
 }
