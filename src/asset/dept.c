@@ -72,7 +72,7 @@ fail(struct loader *l, const yaml_node_t *at, const char *fmt, ...)
 		return;
 	l->failed = true;
 	n = snprintf(l->err, l->errlen, "%s:%lu: ", l->name,
-	    at != NULL ? (unsigned long)at->start_mark.line + 1 : 0UL);
+	    at != NULL ? (unsigned long)at->start_mark.line + 1 : 1UL);
 	if (n < 0 || (size_t)n >= l->errlen)
 		return;
 	va_start(ap, fmt);
