@@ -307,6 +307,11 @@ load_dept(struct loader *l, struct dept_map *m, yaml_node_t *node)
 
 		if (ks == NULL || strcmp(ks, "name") != 0)
 			continue;
+		if (name != NULL) {
+			fail(l, k, "department '%s': 'name' given twice", name);
+			free(name);
+			return;
+		}
 		if ((name = text_field(l, v, "?", "name")) == NULL)
 			return;
 		for (size_t i = 0; i < m->n; i++)
@@ -336,14 +341,26 @@ load_dept(struct loader *l, struct dept_map *m, yaml_node_t *node)
 		} else if (strcmp(ks, "name") == 0) {
 			continue;
 		} else if (strcmp(ks, "location") == 0) {
-			if (d->location == NULL)
+			if (d->location != NULL)
+				fail(l, k, "department '%s': 'location' given "
+				    "twice", name);
+			else
 				d->location = text_field(l, v, name, ks);
 		} else if (strcmp(ks, "building") == 0) {
-			if (d->building == NULL)
+			if (d->building != NULL)
+				fail(l, k, "department '%s': 'building' given "
+				    "twice", name);
+			else
 				d->building = text_field(l, v, name, ks);
 		} else if (strcmp(ks, "subnets") == 0) {
+			if (subnets != NULL)
+				fail(l, k, "department '%s': 'subnets' given "
+				    "twice", name);
 			subnets = v;
 		} else if (strcmp(ks, "vlans") == 0) {
+			if (vlans != NULL)
+				fail(l, k, "department '%s': 'vlans' given "
+				    "twice", name);
 			vlans = v;
 		} else {
 			fail(l, k, "department '%s': unknown key '%s' (name, "

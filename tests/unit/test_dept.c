@@ -225,6 +225,12 @@ test_errors(void **state)
 		{ "version: 1\ndepartments: [\n",
 		    "t.yaml:" },
 		{ "", "t.yaml:1: the file must be a mapping" },
+		{ "version: 1\ndepartments:\n  - name: A\n    name: B\n"
+		    "    vlans: 1\n", "t.yaml:4: department 'A': 'name' given "
+		    "twice" },
+		{ "version: 1\ndepartments:\n  - name: A\n    vlans: 1\n"
+		    "    vlans: 2\n", "t.yaml:5: department 'A': 'vlans' given "
+		    "twice" },
 	};
 	char err[512];
 
