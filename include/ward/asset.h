@@ -30,6 +30,7 @@
 struct oui_db;
 struct ident_rules;
 struct ident_verdict;
+struct dept;
 
 #define ASSET_ROUTER_IPS 3
 #define ASSET_MAX_PEERS 4096
@@ -117,6 +118,46 @@ struct asset_attr {
 
 /* Change bits, reset by the store after it persists an asset. */
 #define ASSET_DIRTY (1U << 0)
+/* What the store held of its identity was loaded (struct asset_reported). */
+#define ASSET_SEEDED (1U << 1)
+
+/*
+ * Online or offline, from the time since the asset was last seen against
+ * its own cadence: activity more than ASSET_BURST_GAP apart starts a new
+ * burst, and the idle gaps between bursts (the last ASSET_CADENCE_GAPS of
+ * them) give the asset's usual gap. It is offline once it has been silent
+ * longer than ASSET_OFFLINE_MULT times its median gap, and never sooner
+ * than ASSET_OFFLINE_FLOOR. Everything runs on capture time.
+ */
+#define ASSET_BURST_GAP		(60ULL * 1000000)		/* 1 min */
+#define ASSET_OFFLINE_FLOOR	(10ULL * 60 * 1000000)		/* 10 min */
+#define ASSET_OFFLINE_MULT	3
+#define ASSET_CADENCE_GAPS	32
+#define ASSET_CADENCE_MIN	3	/* gaps before the median counts */
+
+enum asset_status {
+	ASSET_STATUS_UNKNOWN,
+	ASSET_ONLINE,
+	ASSET_OFFLINE,
+};
+const char *asset_status_name(enum asset_status);
+
+struct asset_cadence {
+	uint64_t		 gaps[ASSET_CADENCE_GAPS];	/* a ring */
+	uint32_t		 ngaps;		/* gaps seen, capped at the ring */
+	uint32_t		 next;		/* where the next one goes */
+};
+
+/*
+ * What was last reported of an asset's identity (to the EVE log and the
+ * store's history): a change from a known value to another is an identity
+ * change. Empty strings are unknown.
+ */
+struct asset_reported {
+	char			 ident[4][128];	/* type, vendor, model, version */
+	char			 hostname[128];
+	char			 dhcp[256];	/* params|vendor_class */
+};
 
 struct asset {
 	uint64_t		 id;		/* this run's number */
@@ -154,6 +195,17 @@ struct asset {
 	struct asset_attr	*attrs;
 	size_t			 nattrs;
 	struct ident_verdict	*ident;		/* NULL until identified */
+	uint16_t		 vlan;		/* innermost VLAN, last seen */
+	/* Department (dept.h): borrowed from the map, NULL when none. */
+	const struct dept	*dept;
+	char			 dept_how[64];	/* "10.1.0.0/16", "vlan 20" */
+	/* Online state (asset_status_eval() sets it). */
+	enum asset_status	 status;
+	uint64_t		 status_since;
+	uint64_t		 status_limit;	/* silence allowed, usec */
+	struct asset_cadence	 cadence;
+	struct asset_reported	 reported;
+	uint64_t		 mac_for_ip_last;	/* last reported */
 
 	/* The inventory's own bookkeeping. */
 	size_t			 ips_cap;
@@ -187,8 +239,35 @@ enum asset_change {
 	ASSET_BECAME_ROUTER,
 	ASSET_NEW_MODEL,
 	ASSET_NEW_ATTR,		/* detail: "key=value" */
+	/*
+	 * Identity changes (asset_change_info says old and new): a verdict
+	 * dimension, the preferred hostname or the newest DHCP fingerprint
+	 * going from one known value to another, an IP taken over by another
+	 * MAC, and the online state.
+	 */
+	ASSET_TYPE_CHANGED,
+	ASSET_VENDOR_CHANGED,
+	ASSET_MODEL_CHANGED,
+	ASSET_VERSION_CHANGED,
+	ASSET_HOSTNAME_CHANGED,
+	ASSET_DHCP_CHANGED,
+	ASSET_MAC_FOR_IP,	/* detail: the IP; old and new: the MACs */
+	ASSET_WENT_OFFLINE,
+	ASSET_CAME_ONLINE,
+	ASSET_CHANGE_COUNT
 };
 const char *asset_change_name(enum asset_change);
+/* True for the identity changes, which carry old and new values. */
+bool asset_change_is_identity(enum asset_change);
+
+/*
+ * The old and new values of an identity change, passed to the change
+ * callback through inv_change_info() while it runs; NULL for the others.
+ */
+struct asset_change_info {
+	const char		*old_value;
+	const char		*new_value;
+};
 typedef void (*asset_change_fn)(const struct asset *, enum asset_change,
     const char *detail, uint64_t ts, void *arg);
 
@@ -199,7 +278,10 @@ struct inventory *inv_new(const struct oui_db *);
 void inv_free(struct inventory *);
 /* Subscribes the inventory to the observations it folds in. */
 int inv_attach(struct inventory *, struct obs_bus *);
-void inv_on_change(struct inventory *, asset_change_fn, void *arg);
+/* Adds a change callback (at most four); -1 when there is no room. */
+int inv_on_change(struct inventory *, asset_change_fn, void *arg);
+/* During a change callback: old and new values of an identity change. */
+const struct asset_change_info *inv_change_info(const struct inventory *);
 
 size_t inv_count(const struct inventory *);
 /*
@@ -219,5 +301,27 @@ struct asset *inv_find_mac(const struct inventory *, const uint8_t mac[6]);
  */
 int inv_identify(struct inventory *, const struct ident_rules *);
 struct asset *inv_find_ip(const struct inventory *, const struct ward_addr *);
+
+/*
+ * After inv_identify(): compares every asset's verdict, preferred hostname
+ * and newest DHCP fingerprint with what was last reported and reports each
+ * change from one known value to another through the change callback
+ * (ASSET_*_CHANGED); then re-evaluates every asset's online state at
+ * capture time now (ASSET_WENT_OFFLINE). A first value is not a change.
+ */
+void inv_track(struct inventory *, uint64_t now);
+
+/*
+ * The silence allowed before the asset counts as offline (microseconds):
+ * ASSET_OFFLINE_MULT times its median idle gap, at least
+ * ASSET_OFFLINE_FLOOR.
+ */
+uint64_t asset_offline_after(const struct asset *);
+/* Records activity at ts into the cadence (the inventory calls it). */
+void asset_cadence_note(struct asset_cadence *, uint64_t last, uint64_t ts);
+/* The median of the recorded gaps, 0 with fewer than ASSET_CADENCE_MIN. */
+uint64_t asset_cadence_median(const struct asset_cadence *);
+/* The state at capture time now: online when seen within the limit. */
+enum asset_status asset_status_at(const struct asset *, uint64_t now);
 
 #endif

@@ -22,6 +22,10 @@ struct ident_verdict;
 
 /* An identification verdict and its evidence as a JSON object. */
 json_t *json_identity(const struct ident_verdict *);
+/* The asset's department as a JSON object, or JSON null. */
+json_t *json_department(const struct asset *);
+/* The asset's online state as a JSON object. */
+json_t *json_status(const struct asset *);
 /* An asset as a JSON object (caller owns the reference). */
 json_t *json_asset(const struct asset *);
 /* An observation's fields as a JSON object. */
@@ -29,6 +33,29 @@ json_t *json_obs_fields(const struct observation *);
 
 /* The inventory as an aligned table, one asset per line. */
 void table_print(FILE *, struct asset *const *, size_t n);
+/* The same a line at a time: the column titles, then one asset. */
+void table_print_header(FILE *);
+void table_print_row(FILE *, const struct asset *);
+
+/* CSV (RFC 4180): the header line, then one line per asset. */
+void csv_print_header(FILE *);
+void csv_print_asset(FILE *, const struct asset *);
+
+/*
+ * HL7 FHIR R4 (fhir.c): an asset as a Device resource, and a Bundle of
+ * type "collection" holding them. Asset keys are identifiers in this
+ * system.
+ */
+#define FHIR_WARD_KEY_SYSTEM "urn:ward:asset-key"
+json_t *fhir_device(const struct asset *);
+/* A new empty Bundle stamped with now (microseconds since the epoch). */
+json_t *fhir_bundle_new(uint64_t now);
+/* Adds the asset's Device as an entry; 0, or -1 on failure. */
+int fhir_bundle_add(json_t *bundle, const struct asset *);
+/* The SNOMED CT code of a ward device type, or NULL; display may be NULL. */
+const char *fhir_snomed_code(const char *type, const char **display);
+/* A name-based (version 5) UUID of name, as 36 characters and a NUL. */
+int fhir_uuid(const char *name, char out[37]);
 
 struct eve;
 
@@ -36,6 +63,12 @@ struct eve;
 struct eve *eve_open(const char *path, char *err, size_t errlen);
 /* Writes every observation on the bus and every asset change. */
 int eve_attach(struct eve *, struct obs_bus *, struct inventory *);
+/*
+ * Writes an "asset" event for one inventory change; info (may be NULL)
+ * gives the old and new values of an identity change.
+ */
+void eve_asset_change(struct eve *, const struct asset *, enum asset_change,
+    const char *detail, const struct asset_change_info *, uint64_t ts);
 /* Writes one event with event_type and the given object under that name. */
 void eve_write(struct eve *, uint64_t ts, const char *event_type,
     json_t *body);

@@ -52,8 +52,11 @@ int store_commit(struct store *) __attribute__((warn_unused_result));
 void store_rollback(struct store *);
 
 /*
- * Writes the asset with its IPs, names, DHCP fingerprints, services and
- * peers, and sets this run's counters to the asset's totals. Needs a run
+ * Writes the asset with its IPs, names, DHCP fingerprints, services,
+ * peers, attributes, model, verdict (with the evidence of the newest
+ * verdict that has any; a dimension left unknown keeps its stored value),
+ * department, VLAN and online state, and sets this run's counters to the
+ * asset's totals. Needs a run
  * (store_run_start(), else WARD_EINVAL). Inside a batch the write joins the
  * batch; outside it is a transaction of its own. The asset is not modified:
  * the caller clears ASSET_DIRTY once store_commit() has succeeded, so that a
@@ -78,8 +81,10 @@ int64_t store_run_current(const struct store *);
 /*
  * Read-back. The callback receives an asset as the store holds it: id is
  * the database row id, counters are summed over every run, and the IPs,
- * names (counts summed), DHCP fingerprints, services (connections summed)
- * and peers (counters summed) are filled in. The asset and everything it
+ * names (counts summed), DHCP fingerprints, services (connections summed),
+ * peers (counters summed), attributes (counts summed), model, verdict with
+ * its evidence (ident, NULL when never identified), department (dept),
+ * VLAN and online state are filled in. The asset and everything it
  * points to belong to the store and live until the callback returns.
  * Assets come keyed by MAC first, then by IP, each group in key order. A
  * non-zero return from the callback stops the walk and is returned;
@@ -92,8 +97,52 @@ int store_foreach_asset(struct store *, store_asset_fn, void *arg)
 /* As above for the one asset with this key; WARD_ENOTFOUND when none. */
 int store_get_asset(struct store *, const char *key, store_asset_fn,
     void *arg) __attribute__((warn_unused_result));
+/*
+ * The key of the asset that used the IP (text, as addr_fmt() writes it)
+ * most recently; WARD_ENOTFOUND when none did.
+ */
+int store_key_by_ip(struct store *, const char *ip, char *key, size_t len)
+    __attribute__((warn_unused_result));
 /* Number of assets stored, or a negative WARD_E*. */
 int64_t store_asset_count(struct store *);
+
+/*
+ * Records an identity change of the asset with this key (asset_change_name()
+ * names the change: "type_changed", "mac_for_ip", "went_offline"...) in the
+ * history, with the current run. Joins an open batch, else is a
+ * transaction of its own. WARD_ENOTFOUND when no asset has the key (put
+ * the asset first).
+ */
+int store_add_change(struct store *, const char *key, const char *change,
+    const char *detail, const char *old_value, const char *new_value,
+    uint64_t ts) __attribute__((warn_unused_result));
+
+/*
+ * What the store holds of an asset's identity as the last reported state
+ * (asset.h): its verdict, preferred hostname and newest DHCP fingerprint,
+ * so that a new run reports changes against earlier runs.
+ * WARD_ENOTFOUND (and r zeroed) when no asset has the key.
+ */
+int store_load_reported(struct store *, const char *key,
+    struct asset_reported *r) __attribute__((warn_unused_result));
+
+/* One row of the identity history; strings live until the callback returns. */
+struct store_change {
+	const char	*key;
+	uint64_t	 time;
+	const char	*change;
+	const char	*detail;	/* may be NULL */
+	const char	*old_value;	/* may be NULL */
+	const char	*new_value;	/* may be NULL */
+	int64_t		 run;		/* 0 when unknown */
+};
+typedef int (*store_change_fn)(const struct store_change *, void *arg);
+/*
+ * Walks the history in time order, of one asset (key) or of all (NULL).
+ * A non-zero return from the callback stops the walk and is returned.
+ */
+int store_foreach_change(struct store *, const char *key, store_change_fn,
+    void *arg) __attribute__((warn_unused_result));
 
 /* The last error message, for logs. Never NULL. */
 const char *store_errmsg(struct store *);

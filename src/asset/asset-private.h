@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "ward/asset.h"
 #include "ward/ident.h"
 #include "ward/obs.h"
 
@@ -33,5 +34,16 @@ struct attr_kv {
 #define ATTRS_PER_OBS	48
 size_t ident_attrs_of(const struct observation *, struct attr_kv *out,
     size_t max);
+
+struct inventory;
+struct asset;
+
+/*
+ * Reports a change of a to the inventory's change callbacks, with old and
+ * new values for an identity change (inv_change_info() while they run).
+ */
+void inv_report(struct inventory *, struct asset *, enum asset_change,
+    const char *detail, const char *old_value, const char *new_value,
+    uint64_t ts);
 
 #endif

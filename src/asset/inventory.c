@@ -20,6 +20,8 @@
 
 #define PENDING_MAX 4096	/* IPs named by DNS before they are seen */
 #define PENDING_NAMES 4
+#define INV_LISTENERS 4		/* change callbacks */
+#define MAC_FOR_IP_QUIET (60ULL * 1000000)	/* one report a minute */
 
 struct pending {
 	struct {
@@ -39,8 +41,13 @@ struct inventory {
 	struct addrmap		 by_mac;
 	struct addrmap		 by_ip;
 	struct addrmap		 pending;	/* ip -> struct pending */
-	asset_change_fn		 change;
-	void			*change_arg;
+	struct {
+		asset_change_fn	 fn;
+		void		*arg;
+	}			 listeners[INV_LISTENERS];
+	size_t			 nlisteners;
+	/* Old and new values of the identity change being reported. */
+	const struct asset_change_info *info;
 };
 
 static const char *const source_names[NAME_SOURCE_COUNT] = {
@@ -62,11 +69,21 @@ asset_change_name(enum asset_change c)
 {
 	static const char *const names[] = { "new_asset", "new_ip",
 		"new_hostname", "new_dhcp_fingerprint", "new_service",
-		"became_router", "new_model", "new_attribute" };
+		"became_router", "new_model", "new_attribute",
+		"type_changed", "vendor_changed", "model_changed",
+		"version_changed", "hostname_changed",
+		"dhcp_fingerprint_changed", "mac_for_ip", "went_offline",
+		"came_online" };
 
 	if ((unsigned)c >= sizeof(names) / sizeof(names[0]))
 		return "unknown";
 	return names[c];
+}
+
+bool
+asset_change_is_identity(enum asset_change c)
+{
+	return c >= ASSET_TYPE_CHANGED && c < ASSET_CHANGE_COUNT;
 }
 
 const char *
@@ -178,11 +195,21 @@ inv_free(struct inventory *inv)
 	free(inv);
 }
 
-void
+int
 inv_on_change(struct inventory *inv, asset_change_fn fn, void *arg)
 {
-	inv->change = fn;
-	inv->change_arg = arg;
+	if (inv->nlisteners >= INV_LISTENERS)
+		return -1;
+	inv->listeners[inv->nlisteners].fn = fn;
+	inv->listeners[inv->nlisteners].arg = arg;
+	inv->nlisteners++;
+	return 0;
+}
+
+const struct asset_change_info *
+inv_change_info(const struct inventory *inv)
+{
+	return inv->info;
 }
 
 size_t
@@ -196,8 +223,20 @@ changed(struct inventory *inv, struct asset *a, enum asset_change c,
     const char *detail, uint64_t ts)
 {
 	a->flags |= ASSET_DIRTY;
-	if (inv->change != NULL)
-		inv->change(a, c, detail, ts, inv->change_arg);
+	for (size_t i = 0; i < inv->nlisteners; i++)
+		inv->listeners[i].fn(a, c, detail, ts, inv->listeners[i].arg);
+}
+
+void
+inv_report(struct inventory *inv, struct asset *a, enum asset_change c,
+    const char *detail, const char *old_value, const char *new_value,
+    uint64_t ts)
+{
+	struct asset_change_info info = { old_value, new_value };
+
+	inv->info = &info;
+	changed(inv, a, c, detail, ts);
+	inv->info = NULL;
 }
 
 /* Grows an array of n elements of size sz to hold one more, up to max. */
@@ -221,15 +260,52 @@ grow(void **v, size_t n, size_t *cap, size_t sz, size_t max)
 	return 0;
 }
 
+/*
+ * Activity at ts after a silence since a->last. A silence longer than the
+ * asset's limit was an offline spell: reported now that it ended (unless
+ * inv_track() saw it begin), together with the return.
+ */
 static void
-touch(struct asset *a, uint64_t ts)
+activity(struct inventory *inv, struct asset *a, uint64_t ts)
+{
+	uint64_t gap = ts - a->last, limit;
+
+	if (gap < ASSET_BURST_GAP)
+		return;
+	limit = asset_offline_after(a);
+	if (gap > limit) {
+		if (a->status != ASSET_OFFLINE) {
+			a->status = ASSET_OFFLINE;
+			a->status_since = a->last + limit;
+			inv_report(inv, a, ASSET_WENT_OFFLINE, NULL, "online",
+			    "offline", a->status_since);
+		}
+		a->status = ASSET_ONLINE;
+		a->status_since = ts;
+		inv_report(inv, a, ASSET_CAME_ONLINE, NULL, "offline",
+		    "online", ts);
+	}
+	asset_cadence_note(&a->cadence, a->last, ts);
+	a->status_limit = asset_offline_after(a);
+}
+
+static void
+touch(struct inventory *inv, struct asset *a, uint64_t ts)
 {
 	if (ts == 0)
 		return;
 	if (a->first == 0 || ts < a->first)
 		a->first = ts;
-	if (ts > a->last)
+	if (a->status == ASSET_STATUS_UNKNOWN) {
+		a->status = ASSET_ONLINE;
+		a->status_since = ts;
+		a->status_limit = ASSET_OFFLINE_FLOOR;
+	}
+	if (ts > a->last) {
+		if (a->last != 0)
+			activity(inv, a, ts);
 		a->last = ts;
+	}
 }
 
 static struct asset *
@@ -243,7 +319,7 @@ asset_add(struct inventory *inv, uint64_t ts)
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return NULL;
 	a->id = ++inv->next_id;
-	touch(a, ts);
+	touch(inv, a, ts);
 	inv->v[inv->n++] = a;
 	return a;
 }
@@ -255,7 +331,7 @@ asset_by_mac(struct inventory *inv, const uint8_t mac[6], uint64_t ts)
 	struct asset *a = addrmap_get(&inv->by_mac, &k);
 
 	if (a != NULL) {
-		touch(a, ts);
+		touch(inv, a, ts);
 		return a;
 	}
 	if ((a = asset_add(inv, ts)) == NULL)
@@ -299,6 +375,26 @@ apply_pending(struct inventory *inv, struct asset *a,
 }
 
 /*
+ * An IP that one MAC held is now another's: a replaced device, a new
+ * lease, or someone answering for it. Reported at most once a minute per
+ * asset, so that two devices fighting over an address cannot flood.
+ */
+static void
+mac_for_ip(struct inventory *inv, const struct asset *from, struct asset *to,
+    const struct ward_addr *ip, uint64_t ts)
+{
+	char oldmac[MAC_STRLEN], newmac[MAC_STRLEN], buf[ADDR_STRLEN];
+
+	if (to->mac_for_ip_last != 0 && ts >= to->mac_for_ip_last &&
+	    ts - to->mac_for_ip_last < MAC_FOR_IP_QUIET)
+		return;
+	to->mac_for_ip_last = ts;
+	inv_report(inv, to, ASSET_MAC_FOR_IP, addr_fmt(ip, buf, sizeof(buf)),
+	    mac_fmt(from->mac, oldmac, sizeof(oldmac)),
+	    mac_fmt(to->mac, newmac, sizeof(newmac)), ts);
+}
+
+/*
  * Adds (or refreshes) ip on a, and makes a its owner when the binding is
  * at least as strong as the current owner's.
  */
@@ -320,7 +416,7 @@ add_ip(struct inventory *inv, struct asset *a, const struct ward_addr *ip,
 		memset(e, 0, sizeof(*e));
 		e->addr = *ip;
 		e->first = ts;
-		changed(inv, a, ASSET_NEW_IP, inv->change != NULL ?
+		changed(inv, a, ASSET_NEW_IP, inv->nlisteners > 0 ?
 		    addr_fmt(ip, buf, sizeof(buf)) : NULL, ts);
 	}
 	e->sources |= src;
@@ -341,6 +437,9 @@ add_ip(struct inventory *inv, struct asset *a, const struct ward_addr *ip,
 	}
 	if (addrmap_put(&inv->by_ip, ip, a) == -1)
 		return added;
+	if (owner != NULL && owner->by_mac && a->by_mac &&
+	    find_ip(owner, ip) != NULL)
+		mac_for_ip(inv, owner, a, ip, ts);
 	apply_pending(inv, a, ip);
 	return added;
 }
@@ -359,7 +458,7 @@ asset_by_ip(struct inventory *inv, const struct ward_addr *ip, uint64_t ts)
 	struct asset *a = addrmap_get(&inv->by_ip, ip);
 
 	if (a != NULL) {
-		touch(a, ts);
+		touch(inv, a, ts);
 		return a;
 	}
 	if ((a = asset_add(inv, ts)) == NULL)
@@ -389,7 +488,7 @@ become_router(struct inventory *inv, struct asset *a, uint64_t ts)
 		}
 		del_ip(inv, a, i);
 		if ((b = asset_by_ip(inv, &e.addr, e.first)) != NULL)
-			touch(b, e.last);
+			touch(inv, b, e.last);
 	}
 }
 
@@ -443,7 +542,7 @@ bind(struct inventory *inv, const uint8_t *mac, const struct ward_addr *ip,
 	if (a->router && src == IPSRC_TRAFFIC && find_ip(a, ip) == NULL) {
 		/* Someone behind the router, or elsewhere already known. */
 		if ((owner = addrmap_get(&inv->by_ip, ip)) != NULL) {
-			touch(owner, ts);
+			touch(inv, owner, ts);
 			return owner;
 		}
 		return asset_by_ip(inv, ip, ts);
@@ -804,8 +903,8 @@ absorb(struct inventory *inv, struct asset *dst, struct asset *src)
 		add_peer(dst, &p->addr, p->pkts_out, p->pkts_in, p->bytes_out,
 		    p->bytes_in, p->first, p->last);
 	}
-	touch(dst, src->first);
-	touch(dst, src->last);
+	touch(inv, dst, src->first);
+	touch(inv, dst, src->last);
 	remove_asset(inv, src);
 }
 
@@ -1065,16 +1164,22 @@ on_flow(struct inventory *inv, const struct observation *o)
 		a = bind(inv, smac, sip, IPSRC_TRAFFIC, o->ts);
 	else
 		a = known(inv, smac, sip);
-	if (a != NULL)
+	if (a != NULL) {
 		add_peer(a, to_group ? NULL : dip, ps, pc, bs, bc, start, o->ts);
+		if (o->vlan != 0)
+			a->vlan = o->vlan;
+	}
 	if (to_group)
 		return;
 	if (pc > 0)
 		b = bind(inv, dmac, dip, IPSRC_TRAFFIC, o->ts);
 	else
 		b = known(inv, dmac, dip);
-	if (b != NULL)
+	if (b != NULL) {
 		add_peer(b, sip, pc, ps, bc, bs, start, o->ts);
+		if (o->vlan != 0)
+			b->vlan = o->vlan;
+	}
 }
 
 /* Identification attributes of the observation's subject. */
@@ -1135,6 +1240,13 @@ inv_observe(const struct observation *o, void *arg)
 	default:
 		on_attrs(inv, o);
 		break;
+	}
+	if (o->vlan != 0 && o->kind != OBS_FLOW) {
+		struct asset *a = known(inv, o->has_mac ? o->mac : NULL,
+		    &o->ip);
+
+		if (a != NULL)
+			a->vlan = o->vlan;
 	}
 }
 

@@ -141,9 +141,9 @@ cmd_analyze(int argc, char **argv)
 		    pkt.caplen, pkt.wirelen);
 		if ((n & 4095) == 0) {
 			progress_update(&pg, cap, n);
-			if (r.store != NULL &&
+			if ((r.store != NULL || r.eve != NULL) &&
 			    now_usec() - r.last_flush >= r.opts.flush_usec)
-				run_flush(&r);
+				run_tick(&r);
 		}
 	}
 	progress_end(&pg);

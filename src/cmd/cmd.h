@@ -9,6 +9,7 @@
 
 #include "ward/asset.h"
 #include "ward/capture.h"
+#include "ward/dept.h"
 #include "ward/ident.h"
 #include "ward/oui.h"
 #include "ward/output.h"
@@ -25,6 +26,7 @@ extern const struct cmd commands[];
 
 int cmd_analyze(int, char **);
 int cmd_sensor(int, char **);
+int cmd_inventory(int, char **);
 int cmd_version(int, char **);
 int cmd_help(int, char **);
 
@@ -40,6 +42,7 @@ struct run_opts {
 	const char	*db_path;
 	const char	*oui_dir;
 	const char	*rules_path;	/* NULL: the default file */
+	const char	*departments_path;	/* NULL: none */
 	bool		 json;
 	bool		 quiet;
 	bool		 progress;
@@ -47,11 +50,27 @@ struct run_opts {
 	uint64_t	 flush_usec;	/* wall time between store batches */
 };
 
+/* An identity change waiting for the next store batch. */
+struct queued_change {
+	char		 key[ADDR_STRLEN];
+	enum asset_change change;
+	char		 detail[ADDR_STRLEN];
+	char		 old_value[256];
+	char		 new_value[256];
+	uint64_t	 ts;
+};
+#define RUN_CHANGES_MAX	4096	/* queued between two batches */
+
 /* One run of the pipeline with its consumers. */
 struct run {
 	struct run_opts	 opts;
 	struct oui_db	*oui;
 	struct ident_rules *rules;
+	struct dept_map	*depts;
+	struct queued_change *changes;
+	size_t		 nchanges;
+	uint64_t	 changes_dropped;
+	bool		 live;		/* online state against the wall clock */
 	struct sensor	*sensor;
 	struct inventory *inv;
 	struct store	*store;
@@ -72,7 +91,13 @@ uint64_t now_usec(void);
 int run_open(struct run *, const char *inputs);
 /* Frees what run_open set up, for a run that ends before it starts. */
 void run_free(struct run *);
-/* Persists dirty assets in one batch. */
+/*
+ * Identifies every asset, gives it its department, reports identity and
+ * online-state changes (EVE, and the store's history), and persists the
+ * changed assets in one batch when there is a store.
+ */
+void run_tick(struct run *);
+/* Persists dirty assets and queued identity changes in one batch. */
 void run_flush(struct run *);
 /* Ends flows, persists, prints the inventory and summary. */
 int run_close(struct run *, struct capture *, char *const *inputs,

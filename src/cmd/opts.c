@@ -22,6 +22,7 @@ const char common_usage[] =
     "      --rules FILE       device fingerprint rules (default: the "
     "installed\n"
     "                         devices.yaml)\n"
+    "      --departments FILE subnets and VLANs of each department (YAML)\n"
     "      --flow-memcap SIZE memory for flows and streams (default 256M)\n"
     "  -q, --quiet            print nothing but errors\n"
     "      --no-progress      no progress bar on stderr\n"
@@ -49,6 +50,9 @@ common_opt(struct run_opts *o, int c, const char *arg, const char *cmd)
 		return 0;
 	case OPT_RULES:
 		o->rules_path = arg;
+		return 0;
+	case OPT_DEPARTMENTS:
+		o->departments_path = arg;
 		return 0;
 	case OPT_FLOW_MEMCAP:
 		if (parse_size(arg, &o->flow_memcap) == -1 ||

@@ -13,6 +13,7 @@ enum {
 	OPT_USER,
 	OPT_BATCH_SECONDS,
 	OPT_RULES,
+	OPT_DEPARTMENTS,
 };
 
 #define COMMON_SHORTOPTS "f:je:d:qvh"
@@ -24,6 +25,7 @@ enum {
 	{ "db", required_argument, NULL, 'd' },                 \
 	{ "oui-dir", required_argument, NULL, OPT_OUI_DIR },    \
 	{ "rules", required_argument, NULL, OPT_RULES },        \
+	{ "departments", required_argument, NULL, OPT_DEPARTMENTS }, \
 	{ "flow-memcap", required_argument, NULL, OPT_FLOW_MEMCAP }, \
 	{ "quiet", no_argument, NULL, 'q' },                    \
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },  \

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ward-config.h"
+#include "ward/error.h"
 #include "ward/log.h"
 #include "cmd.h"
 
@@ -96,6 +97,33 @@ load_rules(struct run *r)
 	return 0;
 }
 
+/* Identity changes go to the store's history at the next batch. */
+static void
+on_change(const struct asset *a, enum asset_change c, const char *detail,
+    uint64_t ts, void *arg)
+{
+	struct run *r = arg;
+	const struct asset_change_info *info = inv_change_info(r->inv);
+	struct queued_change *q;
+
+	if (r->store == NULL || !asset_change_is_identity(c) || info == NULL)
+		return;
+	if (r->nchanges >= RUN_CHANGES_MAX) {
+		r->changes_dropped++;
+		return;
+	}
+	q = &r->changes[r->nchanges++];
+	asset_key(a, q->key, sizeof(q->key));
+	q->change = c;
+	(void)snprintf(q->detail, sizeof(q->detail), "%s",
+	    detail != NULL ? detail : "");
+	(void)snprintf(q->old_value, sizeof(q->old_value), "%s",
+	    info->old_value != NULL ? info->old_value : "");
+	(void)snprintf(q->new_value, sizeof(q->new_value), "%s",
+	    info->new_value != NULL ? info->new_value : "");
+	q->ts = ts;
+}
+
 int
 run_open(struct run *r, const char *inputs)
 {
@@ -110,6 +138,12 @@ run_open(struct run *r, const char *inputs)
 	}
 	if (load_rules(r) == -1)
 		return -1;
+	if (r->opts.departments_path != NULL &&
+	    (r->depts = dept_load(r->opts.departments_path, err,
+	    sizeof(err))) == NULL) {
+		log_error("departments: %s", err);
+		return -1;
+	}
 	sensor_config_defaults(&cfg);
 	cfg.flow.memcap = r->opts.flow_memcap;
 	if ((r->sensor = sensor_new(&cfg)) == NULL ||
@@ -145,8 +179,85 @@ run_open(struct run *r, const char *inputs)
 			    r->opts.db_path, store_errmsg(r->store));
 			return -1;
 		}
+		if ((r->changes = calloc(RUN_CHANGES_MAX,
+		    sizeof(*r->changes))) == NULL ||
+		    inv_on_change(r->inv, on_change, r) == -1) {
+			log_error("out of memory setting up the store");
+			return -1;
+		}
 	}
 	return 0;
+}
+
+/*
+ * Before an asset's first report in this run, what the store holds of it
+ * becomes what was last reported, so that a change since an earlier run
+ * is a change.
+ */
+static void
+seed_reported(struct run *r)
+{
+	struct asset *const *v;
+	char key[ADDR_STRLEN];
+	size_t n;
+
+	if (r->store == NULL || r->store_failed)
+		return;
+	v = inv_assets(r->inv, &n);
+	for (size_t i = 0; i < n; i++) {
+		struct asset *a = v[i];
+		int rc;
+
+		if (a->flags & ASSET_SEEDED)
+			continue;
+		rc = store_load_reported(r->store, asset_key(a, key,
+		    sizeof(key)), &a->reported);
+		if (rc != 0 && rc != WARD_ENOTFOUND) {
+			log_error("%s: %s", r->opts.db_path,
+			    store_errmsg(r->store));
+			memset(&a->reported, 0, sizeof(a->reported));
+		}
+		a->flags |= ASSET_SEEDED;
+	}
+}
+
+static void
+assign_departments(struct run *r)
+{
+	struct asset *const *v;
+	size_t n;
+
+	if (r->depts == NULL)
+		return;
+	v = inv_assets(r->inv, &n);
+	for (size_t i = 0; i < n; i++) {
+		struct asset *a = v[i];
+		const struct dept *d = dept_of_asset(r->depts, a, a->dept_how,
+		    sizeof(a->dept_how));
+
+		if (d != a->dept)
+			a->flags |= ASSET_DIRTY;
+		a->dept = d;
+		if (d == NULL)
+			a->dept_how[0] = '\0';
+	}
+}
+
+void
+run_tick(struct run *r)
+{
+	uint64_t now = sensor_stats(r->sensor)->last_ts;
+
+	if (r->live && wall_usec() > now)
+		now = wall_usec();
+	if (r->rules != NULL && inv_identify(r->inv, r->rules) == -1)
+		log_error("out of memory identifying devices");
+	assign_departments(r);
+	seed_reported(r);
+	inv_track(r->inv, now);
+	if (r->store != NULL)
+		run_flush(r);
+	r->last_flush = now_usec();
 }
 
 /* Persists every asset changed since the last batch, in one transaction. */
@@ -170,10 +281,29 @@ run_flush(struct run *r)
 			goto fail;
 		}
 	}
+	for (size_t i = 0; i < r->nchanges; i++) {
+		const struct queued_change *q = &r->changes[i];
+		int rc = store_add_change(r->store, q->key,
+		    asset_change_name(q->change), q->detail[0] ? q->detail :
+		    NULL, q->old_value, q->new_value, q->ts);
+
+		/* An asset merged into another since: its change goes. */
+		if (rc != 0 && rc != WARD_ENOTFOUND) {
+			store_rollback(r->store);
+			goto fail;
+		}
+	}
 	if (store_commit(r->store) != 0)
 		goto fail;
 	for (size_t i = 0; i < n; i++)
 		v[i]->flags &= ~ASSET_DIRTY;
+	r->nchanges = 0;
+	if (r->changes_dropped > 0) {
+		log_warn("%s: %llu identity changes not recorded (more than "
+		    "%d between two batches)", r->opts.db_path,
+		    (unsigned long long)r->changes_dropped, RUN_CHANGES_MAX);
+		r->changes_dropped = 0;
+	}
 	return;
 fail:
 	/* Keep going without the store; the run still reports. */
@@ -298,16 +428,12 @@ run_close(struct run *r, struct capture *cap, char *const *inputs,
 	int rc = 0;
 
 	sensor_finish(r->sensor);
-	if (r->rules != NULL && inv_identify(r->inv, r->rules) == -1) {
-		log_error("out of memory identifying devices");
-		rc = EXIT_FAIL;
-	}
+	run_tick(r);
 	secs = (double)(now_usec() - r->started) / 1e6;
 	summary = summary_json(r, cap, inputs, ninputs, secs);
 	if (r->store != NULL) {
 		char *text = json_dumps(summary, JSON_COMPACT);
 
-		run_flush(r);
 		if (!r->store_failed && store_run_finish(r->store, r->run_id,
 		    wall_usec(), text != NULL ? text : "{}") != 0) {
 			log_error("%s: %s", r->opts.db_path,
@@ -373,5 +499,7 @@ run_free(struct run *r)
 	sensor_free(r->sensor);
 	oui_free(r->oui);
 	ident_rules_free(r->rules);
+	dept_free(r->depts);
+	free(r->changes);
 	memset(r, 0, sizeof(*r));
 }

@@ -98,6 +98,7 @@ cmd_sensor(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	run_opts_defaults(&r.opts);
 	r.opts.progress = false;
+	r.live = true;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, COMMON_SHORTOPTS "i:u:", longopts,
 	    NULL)) != -1) {
@@ -141,9 +142,9 @@ cmd_sensor(int argc, char **argv)
 	while (capture_next(cap, &pkt) == 1) {
 		sensor_frame(r.sensor, pkt.linktype, pkt.ts, pkt.data,
 		    pkt.caplen, pkt.wirelen);
-		if (r.store != NULL &&
+		if ((r.store != NULL || r.eve != NULL) &&
 		    now_usec() - r.last_flush >= r.opts.flush_usec)
-			run_flush(&r);
+			run_tick(&r);
 	}
 	live_capture = NULL;
 	inputs[0] = (char *)(uintptr_t)iface;

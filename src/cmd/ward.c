@@ -11,6 +11,8 @@
 const struct cmd commands[] = {
 	{ "analyze", cmd_analyze, "Run the sensor over capture files" },
 	{ "sensor", cmd_sensor, "Run the sensor on a live interface" },
+	{ "inventory", cmd_inventory,
+	    "List, show and export the stored inventory" },
 	{ "version", cmd_version, "Show the version" },
 	{ "help", cmd_help, "Show this help" },
 	{ NULL, NULL, NULL },

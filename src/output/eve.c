@@ -19,6 +19,7 @@
 
 struct eve {
 	FILE		*fp;
+	const struct inventory *inv;
 	bool		 is_stdout;
 	bool		 failed;
 };
@@ -121,6 +122,16 @@ on_change(const struct asset *a, enum asset_change c, const char *detail,
     uint64_t ts, void *arg)
 {
 	struct eve *e = arg;
+	const struct asset_change_info *info = e->inv != NULL ?
+	    inv_change_info(e->inv) : NULL;
+
+	eve_asset_change(e, a, c, detail, info, ts);
+}
+
+void
+eve_asset_change(struct eve *e, const struct asset *a, enum asset_change c,
+    const char *detail, const struct asset_change_info *info, uint64_t ts)
+{
 	json_t *body = json_object(), *ev = json_object();
 	char key[ADDR_STRLEN];
 
@@ -131,6 +142,10 @@ on_change(const struct asset *a, enum asset_change c, const char *detail,
 		json_object_set_new(ev, "vendor", json_string(a->vendor));
 	if (detail != NULL)
 		json_object_set_new(ev, "detail", json_string(detail));
+	if (info != NULL && asset_change_is_identity(c)) {
+		json_object_set_new(ev, "old", json_string(info->old_value));
+		json_object_set_new(ev, "new", json_string(info->new_value));
+	}
 	json_object_set_new(body, "asset", ev);
 	eve_write(e, ts, "asset", body);
 	json_decref(body);
@@ -143,8 +158,11 @@ eve_attach(struct eve *e, struct obs_bus *bus, struct inventory *inv)
 	if (obs_subscribe(bus, OBS_MASK_ALL & ~OBS_MASK(OBS_FLOW_NEW), on_obs,
 	    e) == -1)
 		return -1;
-	if (inv != NULL)
-		inv_on_change(inv, on_change, e);
+	if (inv != NULL) {
+		e->inv = inv;
+		if (inv_on_change(inv, on_change, e) == -1)
+			return -1;
+	}
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "ward/decode.h"
+#include "ward/dept.h"
 #include "ward/ident.h"
 #include "ward/output.h"
 
@@ -138,6 +139,38 @@ json_identity(const struct ident_verdict *v)
 }
 
 json_t *
+json_department(const struct asset *a)
+{
+	json_t *o;
+
+	if (a->dept == NULL)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "name", json_string(a->dept->name));
+	json_object_set_new(o, "location", jstr_or_null(a->dept->location));
+	json_object_set_new(o, "building", jstr_or_null(a->dept->building));
+	if (a->dept_how[0] != '\0')
+		json_object_set_new(o, "matched", json_string(a->dept_how));
+	return o;
+}
+
+json_t *
+json_status(const struct asset *a)
+{
+	json_t *o = json_object();
+	uint64_t median = asset_cadence_median(&a->cadence);
+
+	json_object_set_new(o, "state", json_string(asset_status_name(
+	    a->status)));
+	json_object_set_new(o, "since", jtime(a->status_since));
+	json_object_set_new(o, "offline_after_seconds",
+	    json_integer((json_int_t)(a->status_limit / 1000000)));
+	json_object_set_new(o, "usual_gap_seconds", median != 0 ?
+	    json_integer((json_int_t)(median / 1000000)) : json_null());
+	return o;
+}
+
+json_t *
 json_asset(const struct asset *a)
 {
 	json_t *o = json_object(), *arr;
@@ -153,6 +186,10 @@ json_asset(const struct asset *a)
 	json_object_set_new(o, "model_source", jstr_or_null(a->model_source));
 	json_object_set_new(o, "first_seen", jtime(a->first));
 	json_object_set_new(o, "last_seen", jtime(a->last));
+	json_object_set_new(o, "status", json_status(a));
+	json_object_set_new(o, "vlan", a->vlan != 0 ? json_integer(a->vlan) :
+	    json_null());
+	json_object_set_new(o, "department", json_department(a));
 
 	arr = json_array();
 	for (size_t i = 0; i < a->nips; i++) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ward/dept.h"
 #include "ward/ident.h"
 #include "ward/output.h"
 
@@ -18,7 +19,8 @@ struct col {
 static const struct col cols[] = {
 	{ "ASSET", 17 }, { "IP", 26 }, { "HOSTNAME", 20 }, { "TYPE", 22 },
 	{ "VENDOR", 22 }, { "MODEL", 18 }, { "VERSION", 12 },
-	{ "SERVICES", 22 }, { "PEERS", 5 }, { "LAST SEEN", 19 },
+	{ "DEPARTMENT", 16 }, { "STATUS", 7 }, { "SERVICES", 22 },
+	{ "PEERS", 5 }, { "LAST SEEN", 19 },
 };
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
 
@@ -128,35 +130,47 @@ ident_text(const struct asset *a, enum ident_dim d)
 }
 
 void
-table_print(FILE *fp, struct asset *const *v, size_t n)
+table_print_header(FILE *fp)
 {
-	char key[ADDR_STRLEN], ips[128], svc[256], peers[16], seen[40];
-	char vend[128], type[IDENT_VALUE_MAX + 8];
-
 	for (size_t c = 0; c < NCOLS; c++)
 		cell(fp, cols[c].title, cols[c].width, c == NCOLS - 1);
 	fputc('\n', fp);
-	for (size_t i = 0; i < n; i++) {
-		const struct asset *a = v[i];
-		const char *host = asset_hostname(a);
+}
 
-		ips_text(a, ips, sizeof(ips));
-		services_text(a, svc, sizeof(svc));
-		snprintf(peers, sizeof(peers), "%zu", a->npeers);
-		fmt_time(a->last, seen, sizeof(seen));
-		seen[19] = '\0';	/* to the second */
-		if (seen[10] == 'T')
-			seen[10] = ' ';
-		cell(fp, asset_key(a, key, sizeof(key)), cols[0].width, 0);
-		cell(fp, ips[0] ? ips : "-", cols[1].width, 0);
-		cell(fp, host ? host : "-", cols[2].width, 0);
-		cell(fp, type_text(a, type, sizeof(type)), cols[3].width, 0);
-		cell(fp, vendor_text(a, vend, sizeof(vend)), cols[4].width, 0);
-		cell(fp, ident_text(a, IDENT_MODEL), cols[5].width, 0);
-		cell(fp, ident_text(a, IDENT_VERSION), cols[6].width, 0);
-		cell(fp, svc[0] ? svc : "-", cols[7].width, 0);
-		cell(fp, peers, cols[8].width, 0);
-		cell(fp, seen, cols[9].width, 1);
-		fputc('\n', fp);
-	}
+void
+table_print_row(FILE *fp, const struct asset *a)
+{
+	char key[ADDR_STRLEN], ips[128], svc[256], peers[16], seen[40];
+	char vend[128], type[IDENT_VALUE_MAX + 8];
+	const char *host = asset_hostname(a);
+
+	ips_text(a, ips, sizeof(ips));
+	services_text(a, svc, sizeof(svc));
+	snprintf(peers, sizeof(peers), "%zu", a->npeers);
+	fmt_time(a->last, seen, sizeof(seen));
+	seen[19] = '\0';	/* to the second */
+	if (seen[10] == 'T')
+		seen[10] = ' ';
+	cell(fp, asset_key(a, key, sizeof(key)), cols[0].width, 0);
+	cell(fp, ips[0] ? ips : "-", cols[1].width, 0);
+	cell(fp, host ? host : "-", cols[2].width, 0);
+	cell(fp, type_text(a, type, sizeof(type)), cols[3].width, 0);
+	cell(fp, vendor_text(a, vend, sizeof(vend)), cols[4].width, 0);
+	cell(fp, ident_text(a, IDENT_MODEL), cols[5].width, 0);
+	cell(fp, ident_text(a, IDENT_VERSION), cols[6].width, 0);
+	cell(fp, a->dept != NULL ? a->dept->name : "-", cols[7].width, 0);
+	cell(fp, a->status != ASSET_STATUS_UNKNOWN ?
+	    asset_status_name(a->status) : "-", cols[8].width, 0);
+	cell(fp, svc[0] ? svc : "-", cols[9].width, 0);
+	cell(fp, peers, cols[10].width, 0);
+	cell(fp, seen, cols[11].width, 1);
+	fputc('\n', fp);
+}
+
+void
+table_print(FILE *fp, struct asset *const *v, size_t n)
+{
+	table_print_header(fp);
+	for (size_t i = 0; i < n; i++)
+		table_print_row(fp, v[i]);
 }

@@ -21,7 +21,9 @@
 
 #include "ward/addr.h"
 #include "ward/asset.h"
+#include "ward/dept.h"
 #include "ward/error.h"
+#include "ward/ident.h"
 #include "ward/store.h"
 
 #define STORE_BUSY_MS	5000
@@ -181,8 +183,92 @@ static const char *const migration_1[] = {
 	NULL
 };
 
+/*
+ * 2: identification (attributes, the model the device names, the verdict
+ * and its evidence), departments, online state, and the history of
+ * identity changes.
+ */
+static const char *const migration_2[] = {
+	"ALTER TABLE assets ADD COLUMN model TEXT",
+	"ALTER TABLE assets ADD COLUMN model_source TEXT",
+	"ALTER TABLE assets ADD COLUMN hostname TEXT",
+	"ALTER TABLE assets ADD COLUMN vlan INTEGER",
+	"ALTER TABLE assets ADD COLUMN department TEXT",
+	"ALTER TABLE assets ADD COLUMN location TEXT",
+	"ALTER TABLE assets ADD COLUMN building TEXT",
+	"ALTER TABLE assets ADD COLUMN status TEXT"
+	"  CHECK (status IN ('online', 'offline'))",
+	"ALTER TABLE assets ADD COLUMN status_since INTEGER",
+	"ALTER TABLE assets ADD COLUMN offline_after INTEGER",
+	"CREATE INDEX assets_department ON assets (department)",
+	"CREATE TABLE asset_attrs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  asset INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,"
+	"  key TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  first INTEGER NOT NULL,"
+	"  last INTEGER NOT NULL,"
+	"  UNIQUE (asset, key, value)"
+	")",
+	"CREATE TABLE run_attr_counts ("
+	"  attr INTEGER NOT NULL REFERENCES asset_attrs(id) ON DELETE CASCADE,"
+	"  run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  count INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (attr, run)"
+	") WITHOUT ROWID",
+	"CREATE VIEW v_asset_attrs AS"
+	"  SELECT t.id, t.asset, t.key, t.value, t.first, t.last,"
+	"    coalesce(sum(c.count), 0) AS count"
+	"  FROM asset_attrs t LEFT JOIN run_attr_counts c ON c.attr = t.id"
+	"  GROUP BY t.id",
+	/*
+	 * The verdict, one row per asset. A dimension the newest verdict
+	 * leaves unknown keeps its last known value and confidence.
+	 */
+	"CREATE TABLE asset_identity ("
+	"  asset INTEGER PRIMARY KEY REFERENCES assets(id) ON DELETE CASCADE,"
+	"  type TEXT, type_conf REAL NOT NULL DEFAULT 0,"
+	"  vendor TEXT, vendor_conf REAL NOT NULL DEFAULT 0,"
+	"  model TEXT, model_conf REAL NOT NULL DEFAULT 0,"
+	"  version TEXT, version_conf REAL NOT NULL DEFAULT 0,"
+	"  evidence_dropped INTEGER NOT NULL DEFAULT 0,"
+	"  updated INTEGER NOT NULL"
+	")",
+	"CREATE INDEX asset_identity_type ON asset_identity (type)",
+	"CREATE TABLE identity_evidence ("
+	"  id INTEGER PRIMARY KEY,"
+	"  asset INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,"
+	"  rule TEXT NOT NULL,"
+	"  source TEXT NOT NULL,"
+	"  weight REAL NOT NULL,"
+	"  attribute TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  asserts TEXT NOT NULL,"
+	"  UNIQUE (asset, rule)"
+	")",
+	"CREATE TABLE identity_history ("
+	"  id INTEGER PRIMARY KEY,"
+	"  asset INTEGER NOT NULL REFERENCES assets(id) ON DELETE CASCADE,"
+	"  run INTEGER REFERENCES runs(id) ON DELETE SET NULL,"
+	"  time INTEGER NOT NULL,"
+	"  change TEXT NOT NULL,"
+	"  detail TEXT,"
+	"  old_value TEXT,"
+	"  new_value TEXT"
+	")",
+	"CREATE INDEX identity_history_asset ON identity_history (asset, time)",
+	"CREATE INDEX identity_history_time ON identity_history (time)",
+	"CREATE VIEW v_identity AS"
+	"  SELECT a.id AS asset, a.key, a.hostname, a.department, a.status,"
+	"    i.type, i.type_conf, i.vendor, i.vendor_conf, i.model,"
+	"    i.model_conf, i.version, i.version_conf, i.updated"
+	"  FROM assets a LEFT JOIN asset_identity i ON i.asset = a.id",
+	NULL
+};
+
 static const char *const *const migrations[] = {
 	migration_1,
+	migration_2,
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -205,6 +291,13 @@ enum stmt {
 	ST_SERVICE_CTR,
 	ST_PEER,
 	ST_PEER_CTR,
+	ST_ASSET_EXTRA,
+	ST_ATTR,
+	ST_ATTR_CTR,
+	ST_IDENT,
+	ST_EV_DEL,
+	ST_EV,
+	ST_HIST,
 	ST_R_ASSETS,
 	ST_R_ASSET_KEY,
 	ST_R_COUNT,
@@ -214,12 +307,25 @@ enum stmt {
 	ST_R_DHCP,
 	ST_R_SERVICES,
 	ST_R_PEERS,
+	ST_R_ATTRS,
+	ST_R_IDENT,
+	ST_R_EV,
+	ST_R_REPORTED,
+	ST_R_DHCP_LATEST,
+	ST_R_HIST_ALL,
+	ST_R_HIST_KEY,
+	ST_R_KEY_BY_IP,
 	ST_COUNT
 };
 
 #define R_ASSET_COLS \
-	"SELECT id, key, mac, key_ip, vendor, router, first_seen, last_seen" \
-	" FROM assets"
+	"SELECT id, key, mac, key_ip, vendor, router, first_seen, last_seen," \
+	" model, model_source, vlan, department, location, building, status," \
+	" status_since, offline_after FROM assets"
+
+#define R_HIST_COLS \
+	"SELECT a.key, h.time, h.change, h.detail, h.old_value, h.new_value," \
+	" h.run FROM identity_history h JOIN assets a ON a.id = h.asset"
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -299,6 +405,59 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " ON CONFLICT (peer, run) DO UPDATE SET"
 	    " pkts_out = excluded.pkts_out, pkts_in = excluded.pkts_in,"
 	    " bytes_out = excluded.bytes_out, bytes_in = excluded.bytes_in",
+	[ST_ASSET_EXTRA] =
+	    "UPDATE assets SET model = coalesce(?2, model),"
+	    " model_source = CASE WHEN ?2 IS NULL THEN model_source"
+	    "   ELSE ?3 END,"
+	    " hostname = coalesce(?4, hostname), vlan = coalesce(?5, vlan),"
+	    " location = CASE WHEN ?6 IS NULL THEN location ELSE ?7 END,"
+	    " building = CASE WHEN ?6 IS NULL THEN building ELSE ?8 END,"
+	    " department = coalesce(?6, department),"
+	    " status = coalesce(?9, status),"
+	    " status_since = coalesce(?10, status_since),"
+	    " offline_after = coalesce(?11, offline_after)"
+	    " WHERE id = ?1",
+	[ST_ATTR] =
+	    "INSERT INTO asset_attrs (asset, key, value, first, last)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5)"
+	    " ON CONFLICT (asset, key, value) DO UPDATE SET"
+	    " first = min(first, excluded.first),"
+	    " last = max(last, excluded.last)"
+	    " RETURNING id",
+	[ST_ATTR_CTR] =
+	    "INSERT INTO run_attr_counts (attr, run, count) VALUES (?1, ?2, ?3)"
+	    " ON CONFLICT (attr, run) DO UPDATE SET count = excluded.count",
+	[ST_IDENT] =
+	    "INSERT INTO asset_identity (asset, type, type_conf, vendor,"
+	    " vendor_conf, model, model_conf, version, version_conf,"
+	    " evidence_dropped, updated)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+	    " ON CONFLICT (asset) DO UPDATE SET"
+	    " type_conf = CASE WHEN excluded.type IS NULL THEN type_conf"
+	    "   ELSE excluded.type_conf END,"
+	    " type = coalesce(excluded.type, type),"
+	    " vendor_conf = CASE WHEN excluded.vendor IS NULL THEN vendor_conf"
+	    "   ELSE excluded.vendor_conf END,"
+	    " vendor = coalesce(excluded.vendor, vendor),"
+	    " model_conf = CASE WHEN excluded.model IS NULL THEN model_conf"
+	    "   ELSE excluded.model_conf END,"
+	    " model = coalesce(excluded.model, model),"
+	    " version_conf = CASE WHEN excluded.version IS NULL"
+	    "   THEN version_conf ELSE excluded.version_conf END,"
+	    " version = coalesce(excluded.version, version),"
+	    " evidence_dropped = excluded.evidence_dropped,"
+	    " updated = max(updated, excluded.updated)",
+	[ST_EV_DEL] = "DELETE FROM identity_evidence WHERE asset = ?1",
+	[ST_EV] =
+	    "INSERT INTO identity_evidence (asset, rule, source, weight,"
+	    " attribute, value, asserts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	    " ON CONFLICT (asset, rule) DO UPDATE SET source = excluded.source,"
+	    " weight = excluded.weight, attribute = excluded.attribute,"
+	    " value = excluded.value, asserts = excluded.asserts",
+	[ST_HIST] =
+	    "INSERT INTO identity_history (asset, run, time, change, detail,"
+	    " old_value, new_value)"
+	    " SELECT id, ?2, ?3, ?4, ?5, ?6, ?7 FROM assets WHERE key = ?1",
 	[ST_R_ASSETS] = R_ASSET_COLS " ORDER BY mac IS NULL, key",
 	[ST_R_ASSET_KEY] = R_ASSET_COLS " WHERE key = ?1",
 	[ST_R_COUNT] = "SELECT count(*) FROM assets",
@@ -333,6 +492,30 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    " coalesce(sum(c.bytes_out), 0), coalesce(sum(c.bytes_in), 0)"
 	    " FROM peers p LEFT JOIN run_peer_counters c ON c.peer = p.id"
 	    " WHERE p.asset = ?1 GROUP BY p.id ORDER BY p.first, p.id",
+	[ST_R_ATTRS] =
+	    "SELECT t.key, t.value, t.first, t.last, coalesce(sum(c.count), 0)"
+	    " FROM asset_attrs t LEFT JOIN run_attr_counts c ON c.attr = t.id"
+	    " WHERE t.asset = ?1 GROUP BY t.id ORDER BY t.first, t.id",
+	[ST_R_IDENT] =
+	    "SELECT type, type_conf, vendor, vendor_conf, model, model_conf,"
+	    " version, version_conf, evidence_dropped"
+	    " FROM asset_identity WHERE asset = ?1",
+	[ST_R_EV] =
+	    "SELECT rule, source, weight, attribute, value, asserts"
+	    " FROM identity_evidence WHERE asset = ?1 ORDER BY id",
+	[ST_R_REPORTED] =
+	    "SELECT a.hostname, i.type, i.vendor, i.model, i.version"
+	    " FROM assets a LEFT JOIN asset_identity i ON i.asset = a.id"
+	    " WHERE a.key = ?1",
+	[ST_R_DHCP_LATEST] =
+	    "SELECT d.params || '|' || d.vendor_class FROM dhcp_fingerprints d"
+	    " JOIN assets a ON a.id = d.asset WHERE a.key = ?1"
+	    " ORDER BY d.last DESC, d.id DESC LIMIT 1",
+	[ST_R_HIST_ALL] = R_HIST_COLS " ORDER BY h.time, h.id",
+	[ST_R_HIST_KEY] = R_HIST_COLS " WHERE a.key = ?1 ORDER BY h.time, h.id",
+	[ST_R_KEY_BY_IP] =
+	    "SELECT a.key FROM asset_ips i JOIN assets a ON a.id = i.asset"
+	    " WHERE i.ip = ?1 ORDER BY i.last DESC, i.id DESC LIMIT 1",
 };
 
 /*
@@ -934,6 +1117,135 @@ put_peers(struct store *s, int64_t asset, const struct asset *a)
 	return 0;
 }
 
+static void
+bind_double(sqlite3_stmt *st, int i, double v)
+{
+	sqlite3_bind_double(st, i, v);
+}
+
+/* Text that is NULL when empty. */
+static void
+bind_text_null(sqlite3_stmt *st, int i, const char *v)
+{
+	bind_text(st, i, v != NULL && v[0] != '\0' ? v : NULL);
+}
+
+static int
+put_extra(struct store *s, int64_t asset, const struct asset *a)
+{
+	sqlite3_stmt *st = s->st[ST_ASSET_EXTRA];
+
+	sqlite3_bind_int64(st, 1, asset);
+	bind_text_null(st, 2, a->model);
+	bind_text(st, 3, a->model_source);
+	bind_text_null(st, 4, asset_hostname(a));
+	if (a->vlan != 0)
+		sqlite3_bind_int(st, 5, a->vlan);
+	if (a->dept != NULL) {
+		bind_text(st, 6, a->dept->name);
+		bind_text(st, 7, a->dept->location);
+		bind_text(st, 8, a->dept->building);
+	}
+	if (a->status != ASSET_STATUS_UNKNOWN) {
+		bind_text(st, 9, asset_status_name(a->status));
+		bind_u64(st, 10, a->status_since);
+		bind_u64(st, 11, a->status_limit);
+	}
+	return stmt_run(s, ST_ASSET_EXTRA, "put asset details");
+}
+
+static int
+put_attrs(struct store *s, int64_t asset, const struct asset *a)
+{
+	sqlite3_stmt *st = s->st[ST_ATTR], *ct = s->st[ST_ATTR_CTR];
+	int64_t id = 0;
+	int ret;
+
+	for (size_t i = 0; i < a->nattrs; i++) {
+		const struct asset_attr *e = &a->attrs[i];
+
+		if (e->key == NULL || e->value == NULL)
+			continue;
+		sqlite3_bind_int64(st, 1, asset);
+		bind_text(st, 2, e->key);
+		bind_text(st, 3, e->value);
+		bind_u64(st, 4, e->first);
+		bind_u64(st, 5, e->last);
+		if ((ret = stmt_run_id(s, ST_ATTR, "put attribute", &id)) != 0)
+			return ret;
+		sqlite3_bind_int64(ct, 1, id);
+		sqlite3_bind_int64(ct, 2, s->run);
+		bind_u64(ct, 3, e->count);
+		if ((ret = stmt_run(s, ST_ATTR_CTR, "put attribute count")) != 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* "type,vendor": the dimensions a piece of evidence asserts. */
+static void
+asserts_text(uint8_t dims, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int d = 0; d < IDENT_DIMS; d++) {
+		int n;
+
+		if (!(dims & (1U << d)))
+			continue;
+		n = snprintf(buf + off, len - off, "%s%s", off ? "," : "",
+		    ident_dim_name((enum ident_dim)d));
+		if (n < 0 || (size_t)n >= len - off)
+			return;
+		off += (size_t)n;
+	}
+}
+
+static int
+put_ident(struct store *s, int64_t asset, const struct asset *a)
+{
+	const struct ident_verdict *v = a->ident;
+	sqlite3_stmt *st = s->st[ST_IDENT], *et = s->st[ST_EV];
+	char asserts[64];
+	int ret;
+
+	if (v == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, asset);
+	for (int d = 0; d < IDENT_DIMS; d++) {
+		bind_text_null(st, 2 + 2 * d, v->value[d]);
+		bind_double(st, 3 + 2 * d, v->conf[d]);
+	}
+	bind_u64(st, 10, v->nev_dropped);
+	bind_u64(st, 11, a->last);
+	if ((ret = stmt_run(s, ST_IDENT, "put identity")) != 0)
+		return ret;
+	/* The evidence of the newest verdict that had any. */
+	if (v->nev == 0)
+		return 0;
+	sqlite3_bind_int64(s->st[ST_EV_DEL], 1, asset);
+	if ((ret = stmt_run(s, ST_EV_DEL, "replace evidence")) != 0)
+		return ret;
+	for (size_t i = 0; i < v->nev && i < IDENT_EVIDENCE_MAX; i++) {
+		const struct ident_evidence *e = &v->ev[i];
+
+		if (e->rule == NULL)
+			continue;
+		asserts_text(e->dims, asserts, sizeof(asserts));
+		sqlite3_bind_int64(et, 1, asset);
+		bind_text(et, 2, e->rule);
+		bind_text_empty(et, 3, e->source);
+		bind_double(et, 4, e->weight);
+		bind_text_empty(et, 5, e->key);
+		bind_text(et, 6, e->value);
+		bind_text(et, 7, asserts);
+		if ((ret = stmt_run(s, ST_EV, "put evidence")) != 0)
+			return ret;
+	}
+	return 0;
+}
+
 static int
 put_asset_row(struct store *s, const struct asset *a, int64_t *id)
 {
@@ -994,7 +1306,10 @@ store_put_asset(struct store *s, const struct asset *a)
 	    (ret = put_names(s, id, a)) != 0 ||
 	    (ret = put_dhcp(s, id, a)) != 0 ||
 	    (ret = put_services(s, id, a)) != 0 ||
-	    (ret = put_peers(s, id, a)) != 0)
+	    (ret = put_peers(s, id, a)) != 0 ||
+	    (ret = put_extra(s, id, a)) != 0 ||
+	    (ret = put_attrs(s, id, a)) != 0 ||
+	    (ret = put_ident(s, id, a)) != 0)
 		goto out;
 out:
 	if (own) {
@@ -1004,17 +1319,6 @@ out:
 			store_rollback(s);
 	}
 	return ret;
-}
-
-/*
- * Read-back: an asset assembled from its rows, owned here and freed after
- * the callback.
- */
-static void
-loaded_free(struct asset *a, char *vendor)
-{
-	asset_clear(a);
-	free(vendor);
 }
 
 /* Makes room for one more element in *arr, which holds n of cap. */
@@ -1223,13 +1527,170 @@ load_counters(struct store *s, int64_t id, struct asset *a)
 	return ret;
 }
 
+/*
+ * Strings a loaded asset borrows (its vendor, attribute keys, the rules of
+ * its evidence, its department), owned here and freed after the callback.
+ */
+struct owned {
+	char		**v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+/* A copy of column i owned by o, NULL for NULL (and for '' if asked). */
+static int
+col_own(struct owned *o, sqlite3_stmt *st, int i, bool empty_null,
+    const char **out)
+{
+	char *d = NULL;
+	int ret;
+
+	*out = NULL;
+	if ((ret = col_strdup(st, i, empty_null, &d)) != 0 || d == NULL)
+		return ret;
+	if ((ret = grow((void **)&o->v, &o->cap, o->n, sizeof(*o->v))) != 0) {
+		free(d);
+		return ret;
+	}
+	o->v[o->n++] = d;
+	*out = d;
+	return 0;
+}
+
+static void
+owned_free(struct owned *o)
+{
+	for (size_t i = 0; i < o->n; i++)
+		free(o->v[i]);
+	free(o->v);
+}
+
+static int
+load_attrs(struct store *s, int64_t id, struct asset *a, struct owned *o)
+{
+	sqlite3_stmt *st = s->st[ST_R_ATTRS];
+	size_t cap = 0;
+	int rc, ret = 0;
+
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct asset_attr *e;
+
+		if ((ret = grow((void **)&a->attrs, &cap, a->nattrs,
+		    sizeof(*a->attrs))) != 0)
+			goto out;
+		e = &a->attrs[a->nattrs];
+		if ((ret = col_own(o, st, 0, false, &e->key)) != 0 ||
+		    (ret = col_strdup(st, 1, false, &e->value)) != 0)
+			goto out;
+		if (e->key == NULL || e->value == NULL) {
+			free(e->value);
+			continue;
+		}
+		e->first = col_u64(st, 2);
+		e->last = col_u64(st, 3);
+		e->count = col_u64(st, 4);
+		a->nattrs++;
+	}
+	if (rc != SQLITE_DONE)
+		ret = store_sqlerr(s, "read attributes");
+out:
+	stmt_done(st);
+	return ret;
+}
+
+static int
+dims_parse(const char *t)
+{
+	int dims = 0;
+
+	for (int d = 0; t != NULL && d < IDENT_DIMS; d++) {
+		const char *n = ident_dim_name((enum ident_dim)d);
+		size_t len = strlen(n);
+
+		for (const char *p = t; (p = strstr(p, n)) != NULL; p += len)
+			if ((p == t || p[-1] == ',') &&
+			    (p[len] == ',' || p[len] == '\0'))
+				dims |= 1 << d;
+	}
+	return dims;
+}
+
+static int
+load_ident(struct store *s, int64_t id, struct asset *a, struct owned *o)
+{
+	sqlite3_stmt *st = s->st[ST_R_IDENT], *et = s->st[ST_R_EV];
+	struct ident_verdict *v;
+	int rc, ret = 0;
+
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc != SQLITE_DONE)
+			ret = store_sqlerr(s, "read identity");
+		stmt_done(st);
+		return ret;
+	}
+	if ((v = calloc(1, sizeof(*v))) == NULL) {
+		stmt_done(st);
+		return WARD_ENOMEM;
+	}
+	a->ident = v;
+	for (int d = 0; d < IDENT_DIMS; d++) {
+		const unsigned char *t = sqlite3_column_text(st, 2 * d);
+
+		if (t != NULL)
+			(void)snprintf(v->value[d], sizeof(v->value[d]), "%s",
+			    (const char *)t);
+		v->conf[d] = sqlite3_column_double(st, 2 * d + 1);
+	}
+	v->nev_dropped = col_u64(st, 8);
+	stmt_done(st);
+
+	sqlite3_bind_int64(et, 1, id);
+	while ((rc = sqlite3_step(et)) == SQLITE_ROW &&
+	    v->nev < IDENT_EVIDENCE_MAX) {
+		struct ident_evidence *e = &v->ev[v->nev];
+		const unsigned char *t;
+
+		if ((ret = col_own(o, et, 0, false, &e->rule)) != 0 ||
+		    (ret = col_own(o, et, 1, false, &e->source)) != 0 ||
+		    (ret = col_own(o, et, 3, false, &e->key)) != 0)
+			goto out;
+		if (e->rule == NULL)
+			continue;
+		e->weight = sqlite3_column_double(et, 2);
+		if ((t = sqlite3_column_text(et, 4)) != NULL)
+			(void)snprintf(e->value, sizeof(e->value), "%s",
+			    (const char *)t);
+		e->dims = (uint8_t)dims_parse((const char *)
+		    sqlite3_column_text(et, 5));
+		v->nev++;
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		ret = store_sqlerr(s, "read evidence");
+out:
+	stmt_done(et);
+	return ret;
+}
+
+static enum asset_status
+status_parse(const char *t)
+{
+	if (t != NULL && strcmp(t, "online") == 0)
+		return ASSET_ONLINE;
+	if (t != NULL && strcmp(t, "offline") == 0)
+		return ASSET_OFFLINE;
+	return ASSET_STATUS_UNKNOWN;
+}
+
 /* Loads the asset in the current row of st and hands it to fn. */
 static int
 load_asset(struct store *s, sqlite3_stmt *st, store_asset_fn fn, void *arg)
 {
 	struct asset a;
-	const char *t;
-	char *vendor = NULL;
+	struct owned o = { 0 };
+	struct dept dept = { 0 };
+	const char *t, *model = NULL;
 	int64_t id;
 	int ret;
 
@@ -1249,23 +1710,42 @@ load_asset(struct store *s, sqlite3_stmt *st, store_asset_fn fn, void *arg)
 		    t != NULL ? t : "NULL");
 		return WARD_EFORMAT;
 	}
-	if ((ret = col_strdup(st, 4, false, &vendor)) != 0)
+	if ((ret = col_own(&o, st, 4, false, &a.vendor)) != 0)
 		goto out;
-	a.vendor = vendor;
 	a.router = sqlite3_column_int(st, 5) != 0;
 	a.first = col_u64(st, 6);
 	a.last = col_u64(st, 7);
+	if ((ret = col_own(&o, st, 8, true, &model)) != 0 ||
+	    (ret = col_own(&o, st, 9, true, &a.model_source)) != 0 ||
+	    (ret = col_own(&o, st, 11, true, &dept.name)) != 0 ||
+	    (ret = col_own(&o, st, 12, true, &dept.location)) != 0 ||
+	    (ret = col_own(&o, st, 13, true, &dept.building)) != 0)
+		goto out;
+	/* The asset's model is its own to free (asset_clear). */
+	if (model != NULL && (a.model = strdup(model)) == NULL) {
+		ret = WARD_ENOMEM;
+		goto out;
+	}
+	a.vlan = (uint16_t)sqlite3_column_int(st, 10);
+	if (dept.name != NULL)
+		a.dept = &dept;
+	a.status = status_parse((const char *)sqlite3_column_text(st, 14));
+	a.status_since = col_u64(st, 15);
+	a.status_limit = col_u64(st, 16);
 
 	if ((ret = load_counters(s, id, &a)) != 0 ||
 	    (ret = load_ips(s, id, &a)) != 0 ||
 	    (ret = load_names(s, id, &a)) != 0 ||
 	    (ret = load_dhcp(s, id, &a)) != 0 ||
 	    (ret = load_services(s, id, &a)) != 0 ||
-	    (ret = load_peers(s, id, &a)) != 0)
+	    (ret = load_peers(s, id, &a)) != 0 ||
+	    (ret = load_attrs(s, id, &a, &o)) != 0 ||
+	    (ret = load_ident(s, id, &a, &o)) != 0)
 		goto out;
 	ret = fn(&a, arg);
 out:
-	loaded_free(&a, vendor);
+	asset_clear(&a);
+	owned_free(&o);
 	return ret;
 }
 
@@ -1339,4 +1819,126 @@ store_asset_count(struct store *s)
 		n = store_sqlerr(s, "count assets");
 	stmt_done(st);
 	return n;
+}
+
+int
+store_add_change(struct store *s, const char *key, const char *change,
+    const char *detail, const char *old_value, const char *new_value,
+    uint64_t ts)
+{
+	sqlite3_stmt *st = s->st[ST_HIST];
+	bool own = false;
+	int ret;
+
+	if (sqlite3_get_autocommit(s->db)) {
+		if ((ret = store_begin(s)) != 0)
+			return ret;
+		own = true;
+	}
+	bind_text(st, 1, key);
+	if (s->run != 0)
+		sqlite3_bind_int64(st, 2, s->run);
+	bind_u64(st, 3, ts);
+	bind_text(st, 4, change);
+	bind_text(st, 5, detail);
+	bind_text(st, 6, old_value);
+	bind_text(st, 7, new_value);
+	ret = stmt_run(s, ST_HIST, "put identity change");
+	if (ret == 0 && sqlite3_changes(s->db) == 0) {
+		store_seterr(s, "identity change: no asset `%s'", key);
+		ret = WARD_ENOTFOUND;
+	}
+	if (own) {
+		if (ret == 0)
+			ret = store_commit(s);
+		else
+			store_rollback(s);
+	}
+	return ret;
+}
+
+static void
+copy_col(sqlite3_stmt *st, int i, char *buf, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	(void)snprintf(buf, len, "%s", t != NULL ? (const char *)t : "");
+}
+
+int
+store_load_reported(struct store *s, const char *key,
+    struct asset_reported *r)
+{
+	sqlite3_stmt *st = s->st[ST_R_REPORTED], *dt = s->st[ST_R_DHCP_LATEST];
+	int rc, ret = 0;
+
+	memset(r, 0, sizeof(*r));
+	bind_text(st, 1, key);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		copy_col(st, 0, r->hostname, sizeof(r->hostname));
+		for (int d = 0; d < IDENT_DIMS; d++)
+			copy_col(st, 1 + d, r->ident[d], sizeof(r->ident[d]));
+	} else if (rc == SQLITE_DONE) {
+		ret = WARD_ENOTFOUND;
+	} else
+		ret = store_sqlerr(s, "read reported identity");
+	stmt_done(st);
+	if (ret != 0)
+		return ret;
+	bind_text(dt, 1, key);
+	if ((rc = sqlite3_step(dt)) == SQLITE_ROW)
+		copy_col(dt, 0, r->dhcp, sizeof(r->dhcp));
+	else if (rc != SQLITE_DONE)
+		ret = store_sqlerr(s, "read dhcp fingerprint");
+	stmt_done(dt);
+	return ret;
+}
+
+int
+store_foreach_change(struct store *s, const char *key, store_change_fn fn,
+    void *arg)
+{
+	enum stmt k = key != NULL ? ST_R_HIST_KEY : ST_R_HIST_ALL;
+	sqlite3_stmt *st = s->st[k];
+	struct store_change c;
+	int rc, ret = 0;
+
+	if (key != NULL)
+		bind_text(st, 1, key);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&c, 0, sizeof(c));
+		c.key = (const char *)sqlite3_column_text(st, 0);
+		c.time = col_u64(st, 1);
+		c.change = (const char *)sqlite3_column_text(st, 2);
+		c.detail = (const char *)sqlite3_column_text(st, 3);
+		c.old_value = (const char *)sqlite3_column_text(st, 4);
+		c.new_value = (const char *)sqlite3_column_text(st, 5);
+		c.run = sqlite3_column_int64(st, 6);
+		if (c.key == NULL || c.change == NULL)
+			continue;
+		if ((ret = fn(&c, arg)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		ret = store_sqlerr(s, "read identity history");
+	stmt_done(st);
+	return ret;
+}
+
+int
+store_key_by_ip(struct store *s, const char *ip, char *key, size_t len)
+{
+	sqlite3_stmt *st = s->st[ST_R_KEY_BY_IP];
+	int rc, ret = 0;
+
+	bind_text(st, 1, ip);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		copy_col(st, 0, key, len);
+	else if (rc == SQLITE_DONE) {
+		store_seterr(s, "no asset has the address %s", ip);
+		ret = WARD_ENOTFOUND;
+	} else
+		ret = store_sqlerr(s, "find asset by address");
+	stmt_done(st);
+	return ret;
 }

@@ -25,7 +25,9 @@
 
 #include "ward/addr.h"
 #include "ward/asset.h"
+#include "ward/dept.h"
 #include "ward/error.h"
+#include "ward/ident.h"
 #include "ward/store.h"
 
 struct tmp {
@@ -222,6 +224,14 @@ test_migrate_and_reopen(void **state)
 	    " 'dhcp_fingerprints', 'services', 'peers', 'v_asset_counters',"
 	    " 'v_peer_counters', 'v_service_counters', 'v_asset_names',"
 	    " 'v_dhcp_fingerprints')"), 12);
+	/* Migration 2: identification, history. */
+	assert_int_equal(sql_int(t->db, "SELECT count(*) FROM sqlite_schema"
+	    " WHERE name IN ('asset_attrs', 'run_attr_counts', 'v_asset_attrs',"
+	    " 'asset_identity', 'identity_evidence', 'identity_history',"
+	    " 'v_identity')"), 7);
+	assert_int_equal(sql_int(t->db, "SELECT count(*) FROM"
+	    " pragma_table_info('assets') WHERE name IN ('model', 'hostname',"
+	    " 'department', 'location', 'building', 'vlan', 'status')"), 7);
 
 	/* Reopening an up-to-date file changes nothing. */
 	s = store_open(t->db, err, sizeof(err));
@@ -466,6 +476,240 @@ test_two_runs_add(void **state)
 	assert_true(w.ip0_sources == 0);
 	assert_int_equal(w.vendor[0], '\0');
 	assert_int_equal(store_asset_count(s), 2);
+	store_close(s);
+}
+
+/* What ward identified of a test asset, and the arrays behind it. */
+struct tident {
+	struct ident_verdict	 v;
+	struct asset_attr	 attrs[2];
+	struct dept		 dept;
+	char			 attr_v[2][32];
+	char			 model[32];
+};
+
+static void
+tident_init(struct tident *ti, struct tasset *ta, const char *type,
+    uint64_t count)
+{
+	memset(ti, 0, sizeof(*ti));
+	snprintf(ti->v.value[IDENT_TYPE], IDENT_VALUE_MAX, "%s", type);
+	ti->v.conf[IDENT_TYPE] = type[0] != '\0' ? 0.8 : 0;
+	snprintf(ti->v.value[IDENT_VENDOR], IDENT_VALUE_MAX, "Baxter");
+	ti->v.conf[IDENT_VENDOR] = 0.92;
+	ti->v.ev[0].rule = "pump-hostname";
+	ti->v.ev[0].source = "test";
+	ti->v.ev[0].weight = 0.8;
+	ti->v.ev[0].key = "hostname";
+	snprintf(ti->v.ev[0].value, IDENT_VALUE_MAX, "infusion-pump-7");
+	ti->v.ev[0].dims = 1U << IDENT_TYPE | 1U << IDENT_VENDOR;
+	ti->v.ev[1].rule = "oui-baxter";
+	ti->v.ev[1].source = "IEEE";
+	ti->v.ev[1].weight = 0.6;
+	ti->v.ev[1].key = "oui.vendor";
+	snprintf(ti->v.ev[1].value, IDENT_VALUE_MAX, "Baxter");
+	ti->v.ev[1].dims = 1U << IDENT_VENDOR;
+	ti->v.nev = 2;
+	snprintf(ti->attr_v[0], sizeof(ti->attr_v[0]), "Spectrum IQ");
+	snprintf(ti->attr_v[1], sizeof(ti->attr_v[1]), "tcp/443");
+	ti->attrs[0].key = "dhcp.vendor_class";
+	ti->attrs[0].value = ti->attr_v[0];
+	ti->attrs[1].key = "service";
+	ti->attrs[1].value = ti->attr_v[1];
+	for (int i = 0; i < 2; i++) {
+		ti->attrs[i].first = ta->a.first;
+		ti->attrs[i].last = ta->a.last;
+		ti->attrs[i].count = count;
+	}
+	snprintf(ti->model, sizeof(ti->model), "Spectrum IQ");
+	ti->dept.name = "Intensive care";
+	ti->dept.location = "Level 3";
+	ta->a.attrs = ti->attrs;
+	ta->a.nattrs = 2;
+	ta->a.ident = &ti->v;
+	ta->a.model = ti->model;
+	ta->a.model_source = "mdns";
+	ta->a.dept = &ti->dept;
+	ta->a.vlan = 30;
+	ta->a.status = ASSET_ONLINE;
+	ta->a.status_since = ta->a.first;
+	ta->a.status_limit = ASSET_OFFLINE_FLOOR;
+}
+
+struct ident_seen {
+	int		 n;
+	char		 type[IDENT_VALUE_MAX];
+	double		 type_conf;
+	size_t		 nev;
+	char		 ev0_rule[64];
+	uint8_t		 ev0_dims;
+	size_t		 nattrs;
+	uint64_t	 attr_count;
+	char		 model[32];
+	char		 dept[32];
+	char		 location[32];
+	uint16_t	 vlan;
+	enum asset_status status;
+};
+
+static int
+ident_cb(const struct asset *a, void *arg)
+{
+	struct ident_seen *w = arg;
+
+	w->n++;
+	if (a->ident != NULL) {
+		snprintf(w->type, sizeof(w->type), "%s",
+		    a->ident->value[IDENT_TYPE]);
+		w->type_conf = a->ident->conf[IDENT_TYPE];
+		w->nev = a->ident->nev;
+		if (a->ident->nev > 0) {
+			snprintf(w->ev0_rule, sizeof(w->ev0_rule), "%s",
+			    a->ident->ev[0].rule);
+			w->ev0_dims = a->ident->ev[0].dims;
+		}
+	}
+	w->nattrs = a->nattrs;
+	w->attr_count = 0;
+	for (size_t i = 0; i < a->nattrs; i++)
+		w->attr_count += a->attrs[i].count;
+	snprintf(w->model, sizeof(w->model), "%s", a->model ? a->model : "");
+	snprintf(w->dept, sizeof(w->dept), "%s", a->dept ? a->dept->name : "");
+	snprintf(w->location, sizeof(w->location), "%s",
+	    a->dept && a->dept->location ? a->dept->location : "");
+	w->vlan = a->vlan;
+	w->status = a->status;
+	return 0;
+}
+
+struct hist {
+	int		 n;
+	char		 lines[8][160];
+};
+
+static int
+hist_cb(const struct store_change *c, void *arg)
+{
+	struct hist *h = arg;
+
+	if (h->n < 8)
+		snprintf(h->lines[h->n], sizeof(h->lines[0]), "%s %llu %s %s->%s"
+		    " %s", c->key, (unsigned long long)c->time, c->change,
+		    c->old_value ? c->old_value : "-",
+		    c->new_value ? c->new_value : "-",
+		    c->detail ? c->detail : "-");
+	h->n++;
+	return 0;
+}
+
+static void
+test_identity_round_trip(void **state)
+{
+	struct tmp *t = *state;
+	struct tasset ta;
+	struct tident ti;
+	struct ident_seen w;
+	struct asset_reported rep;
+	struct hist h;
+	struct store *s;
+	char err[256], key[ADDR_STRLEN];
+	int64_t run1, run2;
+
+	s = store_open(t->db, err, sizeof(err));
+	if (s == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(store_run_start(s, "day1", 1, &run1), 0);
+	tasset_init(&ta, 7, 10, 1000, 2000);
+	tident_init(&ti, &ta, "infusion_pump", 4);
+	/* Three batches of the same run: counts are set, never added. */
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(store_begin(s), 0);
+		assert_int_equal(store_put_asset(s, &ta.a), 0);
+		assert_int_equal(store_commit(s), 0);
+	}
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(store_get_asset(s, "02:00:00:00:00:07", ident_cb, &w),
+	    0);
+	assert_string_equal(w.type, "infusion_pump");
+	assert_true(w.type_conf > 0.79 && w.type_conf < 0.81);
+	assert_int_equal(w.nev, 2);
+	assert_string_equal(w.ev0_rule, "pump-hostname");
+	assert_int_equal(w.ev0_dims, 1U << IDENT_TYPE | 1U << IDENT_VENDOR);
+	assert_int_equal(w.nattrs, 2);
+	assert_true(w.attr_count == 8);
+	assert_string_equal(w.model, "Spectrum IQ");
+	assert_string_equal(w.dept, "Intensive care");
+	assert_string_equal(w.location, "Level 3");
+	assert_int_equal(w.vlan, 30);
+	assert_int_equal(w.status, ASSET_ONLINE);
+	assert_int_equal(sql_int(t->db, "SELECT count(*) FROM"
+	    " identity_evidence"), 2);
+
+	/* History: the change, in this run. */
+	assert_int_equal(store_add_change(s, "02:00:00:00:00:07",
+	    "type_changed", NULL, "ventilator", "infusion_pump", 1500), 0);
+	assert_int_equal(store_add_change(s, "02:00:00:00:00:99",
+	    "type_changed", NULL, "a", "b", 1500), WARD_ENOTFOUND);
+	assert_int_equal(store_run_finish(s, run1, 3, "{}"), 0);
+	store_close(s);
+
+	/*
+	 * A second run: attribute counts add up per run; a verdict that
+	 * leaves the type unknown keeps the stored type; the evidence is
+	 * the newest verdict's.
+	 */
+	s = store_open(t->db, err, sizeof(err));
+	if (s == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(store_run_start(s, "day2", 5, &run2), 0);
+	tasset_init(&ta, 7, 10, 3000, 4000);
+	tident_init(&ti, &ta, "", 5);
+	ti.v.nev = 1;
+	ta.a.dept = NULL;
+	ta.a.status = ASSET_OFFLINE;
+	assert_int_equal(store_put_asset(s, &ta.a), 0);
+	assert_int_equal(store_put_asset(s, &ta.a), 0);
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(store_get_asset(s, "02:00:00:00:00:07", ident_cb, &w),
+	    0);
+	assert_string_equal(w.type, "infusion_pump");
+	assert_int_equal(w.nev, 1);
+	assert_true(w.attr_count == 2 * (4 + 5));
+	assert_int_equal(w.nattrs, 2);
+	assert_string_equal(w.dept, "Intensive care");	/* kept */
+	assert_int_equal(w.status, ASSET_OFFLINE);
+	assert_int_equal(sql_int(t->db, "SELECT count(*) FROM asset_attrs"), 2);
+	assert_int_equal(sql_int(t->db,
+	    "SELECT count(*) FROM run_attr_counts"), 4);
+
+	assert_int_equal(store_add_change(s, "02:00:00:00:00:07",
+	    "went_offline", NULL, "online", "offline", 3500), 0);
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(store_foreach_change(s, NULL, hist_cb, &h), 0);
+	assert_int_equal(h.n, 2);
+	assert_string_equal(h.lines[0], "02:00:00:00:00:07 1500 type_changed "
+	    "ventilator->infusion_pump -");
+	assert_string_equal(h.lines[1], "02:00:00:00:00:07 3500 went_offline "
+	    "online->offline -");
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(store_foreach_change(s, "02:00:00:00:00:08", hist_cb,
+	    &h), 0);
+	assert_int_equal(h.n, 0);
+	assert_int_equal(sql_int(t->db, "SELECT count(*) FROM identity_history"
+	    " WHERE run IS NOT NULL"), 2);
+
+	/* What a new run starts from: the stored identity. */
+	assert_int_equal(store_load_reported(s, "02:00:00:00:00:07", &rep), 0);
+	assert_string_equal(rep.ident[IDENT_TYPE], "infusion_pump");
+	assert_string_equal(rep.ident[IDENT_VENDOR], "Baxter");
+	assert_string_equal(rep.hostname, "infusion-pump-7");
+	assert_string_equal(rep.dhcp, "1,3,6,15,28|MSFT 5.0");
+	assert_int_equal(store_load_reported(s, "02:00:00:00:00:99", &rep),
+	    WARD_ENOTFOUND);
+	assert_int_equal(store_key_by_ip(s, "10.0.1.7", key, sizeof(key)), 0);
+	assert_string_equal(key, "02:00:00:00:00:07");
+	assert_int_equal(store_key_by_ip(s, "10.9.9.9", key, sizeof(key)),
+	    WARD_ENOTFOUND);
 	store_close(s);
 }
 
@@ -760,6 +1004,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_two_runs_add,
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_foreach_stops,
+		    tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_identity_round_trip,
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_newer_version_refused,
 		    tmp_setup, tmp_teardown),
