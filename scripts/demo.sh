@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 ./scripts/deps.sh
 [ -f build/build.ninja ] || meson setup build --buildtype=release -Db_lto=true >/dev/null
 ninja -C build >/dev/null
-exec ./build/src/ward analyze samples/hospital-lan.pcapng "$@"
+exec ./build/src/ward analyze --departments rules/departments.example.yaml \
+    samples/hospital-lan.pcapng "$@"

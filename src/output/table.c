@@ -17,10 +17,10 @@ struct col {
 };
 
 static const struct col cols[] = {
-	{ "ASSET", 17 }, { "IP", 26 }, { "HOSTNAME", 20 }, { "TYPE", 22 },
-	{ "VENDOR", 22 }, { "MODEL", 18 }, { "VERSION", 12 },
-	{ "DEPARTMENT", 16 }, { "STATUS", 7 }, { "SERVICES", 22 },
-	{ "PEERS", 5 }, { "LAST SEEN", 19 },
+	{ "ASSET", 17 }, { "IP", 18 }, { "HOSTNAME", 18 }, { "TYPE", 22 },
+	{ "VENDOR", 20 }, { "MODEL", 16 }, { "VERSION", 10 },
+	{ "DEPARTMENT", 16 }, { "STATUS", 7 }, { "SERVICES", 18 },
+	{ "LAST SEEN", 19 },
 };
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
 
@@ -140,13 +140,12 @@ table_print_header(FILE *fp)
 void
 table_print_row(FILE *fp, const struct asset *a)
 {
-	char key[ADDR_STRLEN], ips[128], svc[256], peers[16], seen[40];
+	char key[ADDR_STRLEN], ips[128], svc[256], seen[40];
 	char vend[128], type[IDENT_VALUE_MAX + 8];
 	const char *host = asset_hostname(a);
 
 	ips_text(a, ips, sizeof(ips));
 	services_text(a, svc, sizeof(svc));
-	snprintf(peers, sizeof(peers), "%zu", a->npeers);
 	fmt_time(a->last, seen, sizeof(seen));
 	seen[19] = '\0';	/* to the second */
 	if (seen[10] == 'T')
@@ -162,8 +161,7 @@ table_print_row(FILE *fp, const struct asset *a)
 	cell(fp, a->status != ASSET_STATUS_UNKNOWN ?
 	    asset_status_name(a->status) : "-", cols[8].width, 0);
 	cell(fp, svc[0] ? svc : "-", cols[9].width, 0);
-	cell(fp, peers, cols[10].width, 0);
-	cell(fp, seen, cols[11].width, 1);
+	cell(fp, seen, cols[10].width, 1);
 	fputc('\n', fp);
 }
 
