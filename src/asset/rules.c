@@ -58,11 +58,26 @@ const char *const ident_types[] = {
 	NULL
 };
 
+/*
+ * Most patterns are plain strings or "prefix*": those are compared
+ * directly, fnmatch(3) is kept for the others.
+ */
+enum pat_kind {
+	PAT_GLOB,
+	PAT_EXACT,
+	PAT_PREFIX,	/* plen bytes, then '*' */
+	PAT_CONTAINS,	/* '*', plen bytes (at pat + 1), '*' */
+};
+
 struct cond {
 	int		 key;		/* index in ident_keys[] */
 	char		**pat;
+	uint8_t		*kind;		/* enum pat_kind of each pattern */
+	size_t		*plen;
 	size_t		 npat;
 };
+
+#define NKEYS	(sizeof(ident_keys) / sizeof(ident_keys[0]) - 1)
 
 struct rule {
 	char		*id;
@@ -183,7 +198,9 @@ load_patterns(struct loader *l, struct cond *c, const char *rid,
 		    "patterns", rid, what, key);
 		return;
 	}
-	if ((c->pat = calloc(n, sizeof(*c->pat))) == NULL) {
+	if ((c->pat = calloc(n, sizeof(*c->pat))) == NULL ||
+	    (c->kind = calloc(n, sizeof(*c->kind))) == NULL ||
+	    (c->plen = calloc(n, sizeof(*c->plen))) == NULL) {
 		fail(l, v, "out of memory");
 		return;
 	}
@@ -201,6 +218,18 @@ load_patterns(struct loader *l, struct cond *c, const char *rid,
 		}
 		if ((c->pat[i] = xstrdup(l, p, s)) == NULL)
 			return;
+		c->plen[i] = strcspn(s, "*?[\\");
+		if (s[c->plen[i]] == '\0') {
+			c->kind[i] = PAT_EXACT;
+		} else if (strcmp(s + c->plen[i], "*") == 0) {
+			c->kind[i] = PAT_PREFIX;
+		} else if (s[0] == '*' && (c->plen[i] = strcspn(s + 1,
+		    "*?[\\")) > 0 && strcmp(s + 1 + c->plen[i], "*") == 0) {
+			c->kind[i] = PAT_CONTAINS;
+			c->pat[i][1 + c->plen[i]] = '\0';	/* the middle */
+		} else {
+			c->kind[i] = PAT_GLOB;
+		}
 		c->npat++;
 	}
 }
@@ -551,6 +580,8 @@ conds_free(struct cond *c, size_t n)
 		for (size_t j = 0; j < c[i].npat; j++)
 			free(c[i].pat[j]);
 		free(c[i].pat);
+		free(c[i].kind);
+		free(c[i].plen);
 	}
 	free(c);
 }
@@ -584,19 +615,54 @@ ident_rules_count(const struct ident_rules *rs)
 
 #define EVAL_ATTRS_MAX	512
 
-/* Index of the first attribute (of keys[]) that c matches, or -1. */
-static int
-cond_match(const struct cond *c, const struct ident_attr *attrs,
-    const int *keys, size_t n)
+/* The attributes of one asset, chained by key in their order. */
+struct attr_ix {
+	const struct ident_attr	*attrs;
+	int			 keys[EVAL_ATTRS_MAX];
+	int			 next[EVAL_ATTRS_MAX];
+	int			 head[NKEYS];
+	size_t			 n;
+};
+
+static void
+ix_build(struct attr_ix *ix, const struct ident_attr *attrs, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (keys[i] != c->key)
+	ix->attrs = attrs;
+	ix->n = n;
+	for (size_t k = 0; k < NKEYS; k++)
+		ix->head[k] = -1;
+	for (size_t i = n; i-- > 0;) {
+		ix->keys[i] = key_index(attrs[i].key);
+		if (ix->keys[i] == -1)
 			continue;
-		for (size_t j = 0; j < c->npat; j++)
-			if (fnmatch(c->pat[j], attrs[i].value,
-			    FNM_CASEFOLD) == 0)
-				return (int)i;
+		ix->next[i] = ix->head[ix->keys[i]];
+		ix->head[ix->keys[i]] = (int)i;
 	}
+}
+
+static bool
+pat_match(const struct cond *c, size_t j, const char *v)
+{
+	switch (c->kind[j]) {
+	case PAT_EXACT:
+		return strcasecmp(c->pat[j], v) == 0;
+	case PAT_PREFIX:
+		return strncasecmp(c->pat[j], v, c->plen[j]) == 0;
+	case PAT_CONTAINS:
+		return strcasestr(v, c->pat[j] + 1) != NULL;
+	default:
+		return fnmatch(c->pat[j], v, FNM_CASEFOLD) == 0;
+	}
+}
+
+/* Index of the first attribute that c matches, or -1. */
+static int
+cond_match(const struct cond *c, const struct attr_ix *ix)
+{
+	for (int i = ix->head[c->key]; i != -1; i = ix->next[i])
+		for (size_t j = 0; j < c->npat; j++)
+			if (pat_match(c, j, ix->attrs[i].value))
+				return i;
 	return -1;
 }
 
@@ -606,8 +672,8 @@ cond_match(const struct cond *c, const struct ident_attr *attrs,
  * asset's first attribute of that key (empty when it has none).
  */
 static void
-render(const struct rule *r, const char *tmpl, const struct ident_attr *attrs,
-    const int *keys, size_t n, const int *hit, char out[IDENT_VALUE_MAX])
+render(const struct rule *r, const char *tmpl, const struct attr_ix *ix,
+    const int *hit, char out[IDENT_VALUE_MAX])
 {
 	size_t o = 0;
 	const char *p = tmpl, *c, *v;
@@ -626,10 +692,9 @@ render(const struct rule *r, const char *tmpl, const struct ident_attr *attrs,
 		k = key_index(key);
 		for (size_t i = 0; i < r->nwhen && v == NULL; i++)
 			if (r->when[i].key == k)
-				v = attrs[hit[i]].value;
-		for (size_t i = 0; i < n && v == NULL; i++)
-			if (keys[i] == k)
-				v = attrs[i].value;
+				v = ix->attrs[hit[i]].value;
+		if (v == NULL && k != -1 && ix->head[k] != -1)
+			v = ix->attrs[ix->head[k]].value;
 		if (v == NULL)
 			v = "";
 		while (*v != '\0' && o + 1 < IDENT_VALUE_MAX)
@@ -655,7 +720,8 @@ ident_eval(const struct ident_rules *rs, const struct ident_attr *attrs,
 {
 	struct cand cand[IDENT_DIMS][CANDS_MAX];
 	size_t ncand[IDENT_DIMS] = { 0 };
-	int keys[EVAL_ATTRS_MAX], hit[64];
+	struct attr_ix ixs, *ix = &ixs;
+	int hit[64];
 	char val[IDENT_VALUE_MAX];
 	size_t k;
 
@@ -664,18 +730,16 @@ ident_eval(const struct ident_rules *rs, const struct ident_attr *attrs,
 		return;
 	if (n > EVAL_ATTRS_MAX)
 		n = EVAL_ATTRS_MAX;
-	for (size_t i = 0; i < n; i++)
-		keys[i] = key_index(attrs[i].key);
+	ix_build(ix, attrs, n);
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct rule *r = &rs->rules[i];
 		struct ident_evidence *e = NULL;
 		bool ok = r->nwhen <= sizeof(hit) / sizeof(hit[0]);
 
 		for (size_t j = 0; ok && j < r->nwhen; j++)
-			ok = (hit[j] = cond_match(&r->when[j], attrs, keys,
-			    n)) != -1;
+			ok = (hit[j] = cond_match(&r->when[j], ix)) != -1;
 		for (size_t j = 0; ok && j < r->nunless; j++)
-			ok = cond_match(&r->unless[j], attrs, keys, n) == -1;
+			ok = cond_match(&r->unless[j], ix) == -1;
 		if (!ok)
 			continue;
 		if (v->nev < IDENT_EVIDENCE_MAX) {
@@ -683,7 +747,7 @@ ident_eval(const struct ident_rules *rs, const struct ident_attr *attrs,
 			e->rule = r->id;
 			e->source = r->source;
 			e->weight = r->weight;
-			e->key = ident_keys[keys[hit[0]]];
+			e->key = ident_keys[ix->keys[hit[0]]];
 			(void)snprintf(e->value, sizeof(e->value), "%s",
 			    attrs[hit[0]].value);
 		} else {
@@ -692,7 +756,7 @@ ident_eval(const struct ident_rules *rs, const struct ident_attr *attrs,
 		for (int d = 0; d < IDENT_DIMS; d++) {
 			if (r->out[d] == NULL)
 				continue;
-			render(r, r->out[d], attrs, keys, n, hit, val);
+			render(r, r->out[d], ix, hit, val);
 			if (val[0] == '\0')
 				continue;	/* quoted an empty value */
 			if (e != NULL)
@@ -746,9 +810,8 @@ ident_eval(const struct ident_rules *rs, const struct ident_attr *attrs,
 			    v->value[d][0] == '\0')
 				continue;
 			for (size_t j = 0; j < r->nwhen; j++)
-				hit[j] = cond_match(&r->when[j], attrs, keys,
-				    n);
-			render(r, r->out[d], attrs, keys, n, hit, val);
+				hit[j] = cond_match(&r->when[j], ix);
+			render(r, r->out[d], ix, hit, val);
 			v->ev[i].agrees[d] = strcasecmp(val,
 			    v->value[d]) == 0;
 		}

@@ -144,6 +144,59 @@ test_nothing_known(void **state)
 }
 
 /* Each bad file gives one message naming the file, line and key. */
+/*
+ * Plain, "prefix*" and "*middle*" patterns are matched without fnmatch:
+ * they must agree with it (case-insensitive, whole value).
+ */
+static void
+test_pattern_kinds(void **state)
+{
+	static const char text[] =
+	    "version: 1\nrules:\n"
+	    "  - { id: exact, source: s, when: { hostname: AbC }, "
+	    "model: exact, weight: 0.9 }\n"
+	    "  - { id: prefix, source: s, when: { hostname: 'pRe*' }, "
+	    "vendor: prefix, weight: 0.9 }\n"
+	    "  - { id: middle, source: s, when: { hostname: '*MiD*' }, "
+	    "version: middle, weight: 0.9 }\n"
+	    "  - { id: glob, source: s, when: { hostname: 'g?o[b]*' }, "
+	    "type: printer, weight: 0.9 }\n";
+	static const struct {
+		const char	*value;
+		bool		 fire[IDENT_DIMS];	/* type vendor model version */
+	} cases[] = {
+		{ "abc", { false, false, true, false } },
+		{ "abcd", { false, false, false, false } },
+		{ "xabc", { false, false, false, false } },
+		{ "PREFIX", { false, true, false, false } },
+		{ "xpre", { false, false, false, false } },
+		{ "amidst", { false, false, false, true } },
+		{ "mid", { false, false, false, true } },
+		{ "mi", { false, false, false, false } },
+		{ "GLOBAL", { true, false, false, false } },
+		{ "gob", { false, false, false, false } },
+		{ "premid", { false, true, false, true } },
+	};
+	struct ident_rules *rs;
+	struct ident_verdict v;
+	char err[256];
+
+	(void)state;
+	rs = ident_rules_parse(text, sizeof(text) - 1, "p.yaml", err,
+	    sizeof(err));
+	if (rs == NULL)
+		fail_msg("%s", err);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ident_attr a = { "hostname", cases[i].value };
+
+		ident_eval(rs, &a, 1, &v);
+		for (int d = 0; d < IDENT_DIMS; d++)
+			if ((v.value[d][0] != '\0') != cases[i].fire[d])
+				fail_msg("%s: dimension %d", cases[i].value, d);
+	}
+	ident_rules_free(rs);
+}
+
 static void
 test_bad_files(void **state)
 {
@@ -227,6 +280,7 @@ main(void)
 		cmocka_unit_test(test_agreeing_evidence_combines),
 		cmocka_unit_test(test_contradiction_stays_unknown),
 		cmocka_unit_test(test_nothing_known),
+		cmocka_unit_test(test_pattern_kinds),
 		cmocka_unit_test(test_bad_files),
 	};
 
