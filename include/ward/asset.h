@@ -120,6 +120,8 @@ struct asset_attr {
 #define ASSET_DIRTY (1U << 0)
 /* What the store held of its identity was loaded (struct asset_reported). */
 #define ASSET_SEEDED (1U << 1)
+/* What identifies it changed since inv_identify last ran over it. */
+#define ASSET_IDENT_STALE (1U << 2)
 
 /*
  * Online or offline, from the time since the asset was last seen against
@@ -297,7 +299,9 @@ struct asset *inv_find_mac(const struct inventory *, const uint8_t mac[6]);
 /*
  * Identifies every asset with the fingerprint rules (ident.h) over its
  * attributes, its MAC vendor, hostnames, DHCP fingerprints and services;
- * each asset's ident then holds the verdict. 0, or -1 out of memory.
+ * each asset's ident then holds the verdict. Only assets new or changed
+ * since the last call (ASSET_IDENT_STALE) are evaluated again, so calling
+ * it at every batch costs what changed. 0, or -1 out of memory.
  */
 int inv_identify(struct inventory *, const struct ident_rules *);
 struct asset *inv_find_ip(const struct inventory *, const struct ward_addr *);

@@ -72,12 +72,15 @@ inv_identify(struct inventory *inv, const struct ident_rules *rules)
 	for (size_t i = 0; i < n; i++) {
 		struct asset *a = as[i];
 
+		if (a->ident != NULL && !(a->flags & ASSET_IDENT_STALE))
+			continue;
 		if (a->ident == NULL &&
 		    (a->ident = calloc(1, sizeof(*a->ident))) == NULL) {
 			rc = -1;
 			break;
 		}
 		identify(a, rules, at, svc);
+		a->flags &= ~ASSET_IDENT_STALE;
 	}
 out:
 	free(at);

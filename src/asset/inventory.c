@@ -223,6 +223,19 @@ changed(struct inventory *inv, struct asset *a, enum asset_change c,
     const char *detail, uint64_t ts)
 {
 	a->flags |= ASSET_DIRTY;
+	switch (c) {
+	case ASSET_NEW:
+	case ASSET_NEW_NAME:
+	case ASSET_NEW_DHCP:
+	case ASSET_NEW_SERVICE:
+	case ASSET_BECAME_ROUTER:
+	case ASSET_NEW_MODEL:
+	case ASSET_NEW_ATTR:
+		a->flags |= ASSET_IDENT_STALE;
+		break;
+	default:
+		break;
+	}
 	for (size_t i = 0; i < inv->nlisteners; i++)
 		inv->listeners[i].fn(a, c, detail, ts, inv->listeners[i].arg);
 }

@@ -16,6 +16,7 @@
 #include "ward-config.h"
 #include "ward/asset.h"
 #include "ward/decode.h"
+#include "ward/ident.h"
 #include "ward/oui.h"
 
 #define SEC 1000000ULL
@@ -477,6 +478,66 @@ test_model_from_mdns(void **state)
 	assert_int_equal(model_changes, 2);
 }
 
+/*
+ * Identification follows what the device shows: a later data set adds
+ * the vendor; an asset that shows nothing new keeps its verdict (it is not
+ * evaluated again, which a rule set swapped under it reveals).
+ */
+static void
+test_identify_follows_attributes(void **state)
+{
+	static const char text[] =
+	    "version: 1\nrules:\n"
+	    "  - { id: ct, source: s, when: { dicom.modality: CT }, "
+	    "type: ct, weight: 0.9 }\n"
+	    "  - { id: ge, source: s, when: { dicom.manufacturer: 'GE*' }, "
+	    "vendor: GE HealthCare, weight: 0.9 }\n";
+	static const char other[] =
+	    "version: 1\nrules:\n"
+	    "  - { id: mr, source: s, when: { dicom.modality: CT }, "
+	    "type: mri, weight: 0.9 }\n";
+	struct fixture *fx = *state;
+	struct ident_rules *rs, *rs2;
+	struct observation o;
+	struct ward_addr a = ip("10.0.0.21");
+	struct asset *as;
+	char err[256];
+
+	rs = ident_rules_parse(text, sizeof(text) - 1, "t", err, sizeof(err));
+	rs2 = ident_rules_parse(other, sizeof(other) - 1, "t", err,
+	    sizeof(err));
+	assert_non_null(rs);
+	assert_non_null(rs2);
+	arp(fx, "02:00:00:00:00:21", "10.0.0.21", SEC);
+	obs_init(&o, OBS_DICOM, 2 * SEC);
+	obs_subject(&o, mac("02:00:00:00:00:21"), &a);
+	obs_cstr(&o, "pdu", "dataset");
+	obs_cstr(&o, "command", "C-STORE-RQ");
+	obs_cstr(&o, "modality", "CT");
+	obs_emit(fx->bus, &o);
+	assert_int_equal(inv_identify(fx->inv, rs), 0);
+	as = inv_find_mac(fx->inv, mac("02:00:00:00:00:21"));
+	assert_non_null(as);
+	assert_string_equal(as->ident->value[IDENT_TYPE], "ct");
+	assert_string_equal(as->ident->value[IDENT_VENDOR], "");
+
+	/* Nothing new: the verdict stays, whatever the rules now say. */
+	assert_int_equal(inv_identify(fx->inv, rs2), 0);
+	assert_string_equal(as->ident->value[IDENT_TYPE], "ct");
+
+	obs_init(&o, OBS_DICOM, 3 * SEC);
+	obs_subject(&o, mac("02:00:00:00:00:21"), &a);
+	obs_cstr(&o, "pdu", "dataset");
+	obs_cstr(&o, "command", "C-STORE-RQ");
+	obs_cstr(&o, "manufacturer", "GE MEDICAL SYSTEMS");
+	obs_emit(fx->bus, &o);
+	assert_int_equal(inv_identify(fx->inv, rs), 0);
+	assert_string_equal(as->ident->value[IDENT_VENDOR], "GE HealthCare");
+	assert_int_equal(as->ident->nev, 2);
+	ident_rules_free(rs);
+	ident_rules_free(rs2);
+}
+
 int
 main(void)
 {
@@ -499,6 +560,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sorted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_from_mdns, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_identify_follows_attributes, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
