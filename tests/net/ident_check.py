@@ -33,6 +33,12 @@ EXPECTED = {
     "files": (None, None, ANY, ANY),
     "winws": ("workstation_windows", None, ANY, ANY),
     "linws": ("workstation_linux", None, ANY, ANY),
+    "monitor": ("patient_monitor", "Philips", ANY, ANY),
+    "mmon": ("patient_monitor", "Mindray", ANY, ANY),
+    "pda": ("handheld", "Zebra Technologies", ANY, ANY),
+    "phone": ("handheld", "Spectralink", ANY, ANY),
+    "vent": ("ventilator", "Hamilton Medical", ANY, ANY),
+    "badge": ("wearable", "Vocera", ANY, ANY),
 }
 DIMS = ("type", "vendor", "model", "version")
 
@@ -77,6 +83,15 @@ def main():
             name, got[0] or "-", got[1] or "-", got[2] or "-",
             got[3] or "-", "" if outcome == ["right", "right"] else "<- "
             + "/".join(outcome)))
+
+    # An asset the table does not name (none should be seen) must not be
+    # given a type either.
+    macs = {h[1] for h in hosts}
+    for a in doc["assets"]:
+        t = a.get("identity", {}).get("type", {}).get("value")
+        if a.get("mac") not in macs and t is not None:
+            fail.append("asset %s (not in the table) typed %r"
+                        % (a.get("key"), t))
 
     # Per type: how many hosts, how many typed right, left unknown, named
     # wrongly; and the same for their vendors.

@@ -29,6 +29,19 @@
 #   linws    Hewlett Packard             dhclient with a dhcpcd vendor       workstation_linux
 #                                        class; ssh; findscu/movescu with
 #                                        storescp (a viewer); prints
+#   monitor  Philips Medical Systems -   udhcpc, vendor class "Philips       patient_monitor, Philips
+#            Cardiac and Monitoring      IntelliVue MX450"
+#   mmon     Mindray Co., Ltd.           udhcpc, vendor class "Mindray       patient_monitor, Mindray
+#                                        BeneVision N12"; HL7 ORU^R01 of
+#                                        its own to the engine
+#   pda      Zebra Technologies Inc.     dhclient "android-dhcp-13" with     handheld, Zebra Technologies
+#                                        Android's request list; a DNS
+#                                        lookup; MQTT subscription to the
+#                                        pumps' topics
+#   phone    Spectralink, Inc            dhclient "android-dhcp-11"; a DNS   handheld, Spectralink
+#                                        lookup
+#   vent     HAMILTON Bonaduz AG         udhcpc, vendor class "HAMILTON-C6"  ventilator, Hamilton Medical
+#   badge    Vocera Communications       udhcpc without a vendor class       wearable, Vocera
 #
 # `$WARD analyze --json` reads the capture; ident_check.py compares each
 # host's identity with the table, prints a per-type accuracy table and
@@ -51,10 +64,12 @@ RULES=${WARD_RULES:-$top/rules/devices.yaml}
 
 . "$here/lib.sh"
 net_skip_unless_possible
-net_require dumpcap dnsmasq dhclient dump2dcm dcmqrscp storescp storescu \
+net_require dumpcap dnsmasq dhclient busybox dump2dcm dcmqrscp storescp storescu \
     findscu movescu wlmscpfs mosquitto mosquitto_pub smbd smbclient \
     smbpasswd useradd userdel /usr/sbin/sshd ssh ssh-keygen curl node npm \
-    /usr/bin/python3
+    /usr/bin/python3 mosquitto_sub getent
+busybox udhcpc --help 2>&1 | grep -q -- '-V' ||
+	{ echo "SKIP: busybox has no udhcpc" >&2; exit 77; }
 
 # The HL7 peers: simple-hl7 pinned by tests/net/hl7/package-lock.json.
 peers="$here/hl7"
@@ -102,6 +117,12 @@ printer|04:0e:3c:4d:00:50|$NET.50|network printer
 files|98:e7:43:4d:00:60|$NET.60|Linux file server (Samba, OpenSSH)
 winws|10:c5:95:4d:00:70|$NET.70|Windows workstation (DHCP)
 linws|10:e7:c6:4d:00:71|$NET.71|Linux workstation (DHCP), DICOM viewer
+monitor|00:09:5c:4d:00:80|$NET.80|Philips bedside monitor (DHCP)
+mmon|00:0f:14:4d:00:81|$NET.81|Mindray bedside monitor (DHCP, HL7)
+pda|94:fb:29:4d:00:90|$NET.90|Zebra nurse handheld, Android (DHCP)
+phone|00:90:7a:4d:00:91|$NET.91|Spectralink handset, Android (DHCP)
+vent|00:1e:9a:4d:00:95|$NET.95|Hamilton ventilator (DHCP)
+badge|00:09:ef:4d:00:96|$NET.96|Vocera badge (DHCP)
 EOF
 }
 
@@ -180,7 +201,8 @@ done
 ip_of() { hosts_table | awk -F'|' -v h="$1" '$1 == h {print $3}'; }
 mac_of() { hosts_table | awk -F'|' -v h="$1" '$1 == h {print $2}'; }
 
-# infra: dnsmasq with reservations for the two DHCP workstations.
+# infra: dnsmasq with a reservation for each DHCP host.
+dhcp_hosts="winws linws monitor mmon pda phone vent badge"
 : >"$T/dnsmasq.leases"
 net_bg infra "$T/dnsmasq.out" dnsmasq --no-daemon --conf-file=/dev/null \
     --user=root --group=root --interface=eth0 --bind-interfaces \
@@ -189,9 +211,10 @@ net_bg infra "$T/dnsmasq.out" dnsmasq --no-daemon --conf-file=/dev/null \
     --dhcp-authoritative --domain=hospital.lan --local=/hospital.lan/ \
     --dhcp-range=$NET.100,$NET.199,255.255.255.0,1h \
     --dhcp-option=option:router,$NET.1 --dhcp-option=option:dns-server,$NET.1 \
-    --dhcp-host="$(mac_of winws),$(ip_of winws),winws" \
-    --dhcp-host="$(mac_of linws),$(ip_of linws),linws"
+    $(for h in $dhcp_hosts; do
+	echo "--dhcp-host=$(mac_of "$h"),$(ip_of "$h"),$h"; done)
 net_wait_listen infra udp 67 10 || fail "dnsmasq: no DHCP socket"
+net_wait_listen infra udp 53 10 || fail "dnsmasq: no DNS socket"
 
 # The workstations' DHCP clients: dhclient as Windows and as dhcpcd ask.
 start_dhclient()	# NAME VENDOR-CLASS REQUEST-LIST
@@ -232,7 +255,38 @@ start_dhclient linws "dhcpcd-9.4.1:Linux-6.1.0-18-amd64:x86_64:GenuineIntel" \
     'subnet-mask, rfc3442-classless-static-routes, static-routes, routers,
 	domain-name-servers, domain-name, broadcast-address, dhcp-lease-time,
 	dhcp-renewal-time, dhcp-rebinding-time, domain-search'
-for h in winws linws; do
+# The devices: Android's request list (its DhcpClient asks these), and
+# busybox udhcpc as the embedded monitors, ventilator and badge, with the
+# vendor class each sends (-V; empty: none at all).
+android_request='subnet-mask, routers, domain-name-servers, domain-name,
+	interface-mtu, broadcast-address, dhcp-lease-time, dhcp-renewal-time,
+	dhcp-rebinding-time, vendor-encapsulated-options'
+start_dhclient pda android-dhcp-13 "$android_request"
+start_dhclient phone android-dhcp-11 "$android_request"
+start_udhcpc()	# NAME VENDOR-CLASS
+{
+	local d="$T/$1"
+	mkdir -p "$d"
+	cat >"$d/hook.sh" <<EOF
+#!/bin/sh
+case "\$1" in
+bound|renew)
+	ip addr add "\$ip/\$subnet" dev "\$interface"
+	echo "\$ip" >"$d/lease.tmp" && mv "$d/lease.tmp" "$d/lease"
+	;;
+esac
+exit 0
+EOF
+	chmod 755 "$d/hook.sh"
+	net_host_up "$1"
+	net_bg "$1" "$d/client.log" busybox udhcpc -i eth0 -f -q -t 10 -T 1 \
+	    -A 1 -s "$d/hook.sh" -x "hostname:$1" -V "$2"
+}
+start_udhcpc monitor "Philips IntelliVue MX450"
+start_udhcpc mmon "Mindray BeneVision N12"
+start_udhcpc vent "HAMILTON-C6"
+start_udhcpc badge ""
+for h in $dhcp_hosts; do
 	net_wait_file "$T/$h/lease" . 30 ||
 	    { cat "$T/$h/client.log" >&2; fail "$h got no DHCP lease"; }
 	[ "$(cat "$T/$h/lease")" = "$(ip_of "$h")" ] ||
@@ -302,6 +356,11 @@ run gateway timeout 30 node "$peers/ident_peer.js" client "$(ip_of engine)" \
     6661 "PIC iX" ICU ORU^R01 GW000001 || fail "gateway: ORU not acknowledged"
 run his timeout 30 node "$peers/ident_peer.js" client "$(ip_of engine)" \
     6661 EPIC GENERAL_HOSP ADT^A01 EPIC000001 || fail "his: ADT not acknowledged"
+# A monitor with an HL7 output of its own sends its vital signs straight
+# to the engine: it must stay a monitor, not become a central station.
+run mmon timeout 30 node "$peers/ident_peer.js" client "$(ip_of engine)" \
+    6661 "BeneVision N12" ICU ORU^R01 MMON000001 ||
+	fail "mmon: ORU not acknowledged"
 
 # --- MQTT: the pump and the glucose meter publish -------------------------------
 cat >"$T/mosquitto.conf" <<EOF
@@ -320,6 +379,16 @@ run pump mosquitto_pub -h "$(ip_of broker)" -i NovumIQ-LVP-0012 -q 1 \
 run glucose mosquitto_pub -h "$(ip_of broker)" -i AccuChekInformII-UU12345678 \
     -q 1 -t poc/glucose/UU12345678/result -m '{"result":"ok"}' ||
 	fail "glucose: publish failed"
+# The nurse handheld follows the pumps (subscribes, publishes nothing).
+run pda mosquitto_sub -h "$(ip_of broker)" -i nurse-pda-07 -q 1 -E \
+    -t 'pumps/+/status' || fail "pda: subscribe failed"
+
+# --- the handsets look a monitor up (dnsmasq names the DHCP hosts) -----------
+for h in pda phone; do
+	net_resolv "$h" "$(ip_of infra)" hospital.lan
+	run "$h" getent hosts monitor.hospital.lan ||
+	    fail "$h: no DNS answer for monitor.hospital.lan"
+done
 
 # --- the printer: a raw job and its web pages --------------------------------
 net_bg printer "$T/printer.log" /usr/bin/python3 "$here/printer_peer.py" \
