@@ -203,6 +203,10 @@ mac_of() { hosts_table | awk -F'|' -v h="$1" '$1 == h {print $2}'; }
 
 # infra: dnsmasq with a reservation for each DHCP host.
 dhcp_hosts="winws linws monitor mmon pda phone vent badge"
+reservations=()
+for h in $dhcp_hosts; do
+	reservations+=("--dhcp-host=$(mac_of "$h"),$(ip_of "$h"),$h")
+done
 : >"$T/dnsmasq.leases"
 net_bg infra "$T/dnsmasq.out" dnsmasq --no-daemon --conf-file=/dev/null \
     --user=root --group=root --interface=eth0 --bind-interfaces \
@@ -211,8 +215,7 @@ net_bg infra "$T/dnsmasq.out" dnsmasq --no-daemon --conf-file=/dev/null \
     --dhcp-authoritative --domain=hospital.lan --local=/hospital.lan/ \
     --dhcp-range=$NET.100,$NET.199,255.255.255.0,1h \
     --dhcp-option=option:router,$NET.1 --dhcp-option=option:dns-server,$NET.1 \
-    $(for h in $dhcp_hosts; do
-	echo "--dhcp-host=$(mac_of "$h"),$(ip_of "$h"),$h"; done)
+    "${reservations[@]}"
 net_wait_listen infra udp 67 10 || fail "dnsmasq: no DHCP socket"
 net_wait_listen infra udp 53 10 || fail "dnsmasq: no DNS socket"
 
