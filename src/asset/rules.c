@@ -323,6 +323,12 @@ load_rule(struct loader *l, struct ident_rules *rs, yaml_node_t *m)
 
 		if ((s = scalar(k)) == NULL || strcmp(s, "id") != 0)
 			continue;
+		if (r->id != NULL) {
+			fail(l, k, "rule '%s': 'id' given twice", r->id);
+			free(r->id);
+			r->id = NULL;
+			return;
+		}
 		if ((s = scalar(v)) == NULL || *s == '\0') {
 			fail(l, v, "a rule's 'id' must be a non-empty string");
 			return;
@@ -354,6 +360,18 @@ load_rule(struct loader *l, struct ident_rules *rs, yaml_node_t *m)
 		}
 		if (strcmp(ks, "id") == 0)
 			continue;
+		/* A key given twice would silently replace the first. */
+		for (yaml_node_pair_t *q = m->data.mapping.pairs.start; q < pr;
+		    q++) {
+			const char *qs = scalar(yaml_document_get_node(&l->doc,
+			    q->key));
+
+			if (qs != NULL && strcmp(qs, ks) == 0) {
+				fail(l, k, "rule '%s': '%s' given twice", r->id,
+				    ks);
+				return;
+			}
+		}
 		if (strcmp(ks, "source") == 0) {
 			if ((s = scalar(v)) == NULL || *s == '\0') {
 				fail(l, v, "rule '%s': 'source' must say where "

@@ -254,6 +254,16 @@ test_bad_files(void **state)
 		    "b.yaml:8: rule 'a': unknown key 'colour'" },
 		{ "version: 1\nrules:\n  - source: s\n", "b.yaml:3: rule "
 		    "without an 'id'" },
+		{ "version: 1\nrules:\n  - id: a\n    source: s\n"
+		    "    source: t\n    when: { dicom.modality: CT }\n"
+		    "    type: ct\n    weight: 0.5\n",
+		    "b.yaml:5: rule 'a': 'source' given twice" },
+		{ "version: 1\nrules:\n  - id: a\n    id: b\n",
+		    "b.yaml:4: rule 'a': 'id' given twice" },
+		{ "version: 1\nrules:\n  - id: a\n    source: s\n"
+		    "    when: { dicom.modality: CT }\n    type: ct\n"
+		    "    type: mri\n    weight: 0.5\n",
+		    "b.yaml:7: rule 'a': 'type' given twice" },
 		{ "version: 1\nrules: [\n", "b.yaml:" },
 	};
 	char err[256];
