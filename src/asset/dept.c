@@ -15,7 +15,6 @@
  * (as the fingerprint rules loader does).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 
 #include "ward/asset.h"
 #include "ward/dept.h"
+#include "yamlfile.h"
 
 #define DEPT_FILE_MAX	(16u << 20)
 
@@ -50,42 +50,6 @@ struct dept_map {
 	struct vlan_map		*vlans;
 	size_t			 nvlans;
 };
-
-struct loader {
-	yaml_document_t	 doc;
-	const char	*name;
-	char		*err;
-	size_t		 errlen;
-	bool		 failed;
-};
-
-static void fail(struct loader *, const yaml_node_t *, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-fail(struct loader *l, const yaml_node_t *at, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (l->failed)
-		return;
-	l->failed = true;
-	n = snprintf(l->err, l->errlen, "%s:%lu: ", l->name,
-	    at != NULL ? (unsigned long)at->start_mark.line + 1 : 1UL);
-	if (n < 0 || (size_t)n >= l->errlen)
-		return;
-	va_start(ap, fmt);
-	(void)vsnprintf(l->err + n, l->errlen - (size_t)n, fmt, ap);
-	va_end(ap);
-}
-
-static const char *
-scalar(const yaml_node_t *n)
-{
-	return n != NULL && n->type == YAML_SCALAR_NODE ?
-	    (const char *)n->data.scalar.value : NULL;
-}
 
 static unsigned int
 line_of(const yaml_node_t *n)
@@ -171,37 +135,37 @@ parse_cidr(const char *text, struct subnet *s, char *fix, size_t fixlen)
 }
 
 static char *
-text_field(struct loader *l, yaml_node_t *v, const char *dept,
+text_field(struct yamlfile *l, yaml_node_t *v, const char *dept,
     const char *key)
 {
-	const char *s = scalar(v);
+	const char *s = yamlfile_scalar(v);
 	char *d;
 
 	if (s == NULL || *s == '\0' || strlen(s) >= DEPT_TEXT_MAX) {
-		fail(l, v, "department '%s': '%s' must be a string of 1 to %d "
+		yamlfile_fail(l, v, "department '%s': '%s' must be a string of 1 to %d "
 		    "characters", dept, key, DEPT_TEXT_MAX - 1);
 		return NULL;
 	}
 	for (const char *p = s; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-			fail(l, v, "department '%s': '%s' has a control "
+			yamlfile_fail(l, v, "department '%s': '%s' has a control "
 			    "character", dept, key);
 			return NULL;
 		}
 	if ((d = strdup(s)) == NULL)
-		fail(l, v, "out of memory");
+		yamlfile_fail(l, v, "out of memory");
 	return d;
 }
 
 static void
-load_subnets(struct loader *l, struct dept_map *m, size_t di,
+load_subnets(struct yamlfile *l, struct dept_map *m, size_t di,
     yaml_node_t *v)
 {
 	const char *dn = m->depts[di].name;
 	size_t n = seq_len(v);
 
 	if (n == 0) {
-		fail(l, v, "department '%s': 'subnets' wants a subnet or a "
+		yamlfile_fail(l, v, "department '%s': 'subnets' wants a subnet or a "
 		    "list of subnets", dn);
 		return;
 	}
@@ -209,18 +173,18 @@ load_subnets(struct loader *l, struct dept_map *m, size_t di,
 		yaml_node_t *e = v->type == YAML_SCALAR_NODE ? v :
 		    yaml_document_get_node(&l->doc,
 		    v->data.sequence.items.start[i]);
-		const char *s = scalar(e), *why;
+		const char *s = yamlfile_scalar(e), *why;
 		char fix[ADDR_STRLEN + 8] = "";
 		struct subnet sn;
 
 		memset(&sn, 0, sizeof(sn));
 		if (s == NULL) {
-			fail(l, e != NULL ? e : v, "department '%s': "
+			yamlfile_fail(l, e != NULL ? e : v, "department '%s': "
 			    "'subnets' has an entry that is not a string", dn);
 			return;
 		}
 		if ((why = parse_cidr(s, &sn, fix, sizeof(fix))) != NULL) {
-			fail(l, e, "department '%s': 'subnets' entry '%s' "
+			yamlfile_fail(l, e, "department '%s': 'subnets' entry '%s' "
 			    "%s%s%s%s", dn, s, why,
 			    fix[0] ? " (did you mean " : "", fix,
 			    fix[0] ? "?)" : "");
@@ -230,7 +194,7 @@ load_subnets(struct loader *l, struct dept_map *m, size_t di,
 			const struct subnet *o = &m->subnets[j];
 
 			if (o->plen == sn.plen && addr_eq(&o->net, &sn.net)) {
-				fail(l, e, "department '%s': 'subnets' entry "
+				yamlfile_fail(l, e, "department '%s': 'subnets' entry "
 				    "'%s' is already department '%s''s (line "
 				    "%u)", dn, s, m->depts[o->dept].name,
 				    o->line);
@@ -244,13 +208,13 @@ load_subnets(struct loader *l, struct dept_map *m, size_t di,
 }
 
 static void
-load_vlans(struct loader *l, struct dept_map *m, size_t di, yaml_node_t *v)
+load_vlans(struct yamlfile *l, struct dept_map *m, size_t di, yaml_node_t *v)
 {
 	const char *dn = m->depts[di].name;
 	size_t n = seq_len(v);
 
 	if (n == 0 || n > 4094) {
-		fail(l, v, "department '%s': 'vlans' wants a VLAN id or a list "
+		yamlfile_fail(l, v, "department '%s': 'vlans' wants a VLAN id or a list "
 		    "of them", dn);
 		return;
 	}
@@ -258,21 +222,21 @@ load_vlans(struct loader *l, struct dept_map *m, size_t di, yaml_node_t *v)
 		yaml_node_t *e = v->type == YAML_SCALAR_NODE ? v :
 		    yaml_document_get_node(&l->doc,
 		    v->data.sequence.items.start[i]);
-		const char *s = scalar(e);
+		const char *s = yamlfile_scalar(e);
 		char *end;
 		long id;
 
 		errno = 0;
 		if (s == NULL || (id = strtol(s, &end, 10), errno != 0) ||
 		    end == s || *end != '\0' || id < 1 || id > 4094) {
-			fail(l, e != NULL ? e : v, "department '%s': 'vlans' "
+			yamlfile_fail(l, e != NULL ? e : v, "department '%s': 'vlans' "
 			    "entry '%s' is not a VLAN id from 1 to 4094", dn,
 			    s != NULL ? s : "?");
 			return;
 		}
 		for (size_t j = 0; j < m->nvlans; j++)
 			if (m->vlans[j].vlan == id) {
-				fail(l, e, "department '%s': VLAN %ld is "
+				yamlfile_fail(l, e, "department '%s': VLAN %ld is "
 				    "already department '%s''s (line %u)", dn,
 				    id, m->depts[m->vlans[j].dept].name,
 				    m->vlans[j].line);
@@ -286,7 +250,7 @@ load_vlans(struct loader *l, struct dept_map *m, size_t di, yaml_node_t *v)
 }
 
 static void
-load_dept(struct loader *l, struct dept_map *m, yaml_node_t *node)
+load_dept(struct yamlfile *l, struct dept_map *m, yaml_node_t *node)
 {
 	struct dept *d = &m->depts[m->n];
 	yaml_node_pair_t *pr;
@@ -294,7 +258,7 @@ load_dept(struct loader *l, struct dept_map *m, yaml_node_t *node)
 	char *name = NULL;
 
 	if (node->type != YAML_MAPPING_NODE) {
-		fail(l, node, "a department must be a mapping with 'name' and "
+		yamlfile_fail(l, node, "a department must be a mapping with 'name' and "
 		    "'subnets' or 'vlans'");
 		return;
 	}
@@ -303,12 +267,12 @@ load_dept(struct loader *l, struct dept_map *m, yaml_node_t *node)
 	    pr < node->data.mapping.pairs.top; pr++) {
 		yaml_node_t *k = yaml_document_get_node(&l->doc, pr->key);
 		yaml_node_t *v = yaml_document_get_node(&l->doc, pr->value);
-		const char *ks = scalar(k);
+		const char *ks = yamlfile_scalar(k);
 
 		if (ks == NULL || strcmp(ks, "name") != 0)
 			continue;
 		if (name != NULL) {
-			fail(l, k, "department '%s': 'name' given twice", name);
+			yamlfile_fail(l, k, "department '%s': 'name' given twice", name);
 			free(name);
 			return;
 		}
@@ -316,14 +280,14 @@ load_dept(struct loader *l, struct dept_map *m, yaml_node_t *node)
 			return;
 		for (size_t i = 0; i < m->n; i++)
 			if (strcmp(m->depts[i].name, name) == 0) {
-				fail(l, v, "department '%s' is already defined "
+				yamlfile_fail(l, v, "department '%s' is already defined "
 				    "on line %u", name, m->lines[i]);
 				free(name);
 				return;
 			}
 	}
 	if (name == NULL) {
-		fail(l, node, "department without a 'name'");
+		yamlfile_fail(l, node, "department without a 'name'");
 		return;
 	}
 	d->name = name;
@@ -333,44 +297,44 @@ load_dept(struct loader *l, struct dept_map *m, yaml_node_t *node)
 	    pr < node->data.mapping.pairs.top && !l->failed; pr++) {
 		yaml_node_t *k = yaml_document_get_node(&l->doc, pr->key);
 		yaml_node_t *v = yaml_document_get_node(&l->doc, pr->value);
-		const char *ks = scalar(k);
+		const char *ks = yamlfile_scalar(k);
 
 		if (ks == NULL) {
-			fail(l, k, "department '%s': a key must be a string",
+			yamlfile_fail(l, k, "department '%s': a key must be a string",
 			    name);
 		} else if (strcmp(ks, "name") == 0) {
 			continue;
 		} else if (strcmp(ks, "location") == 0) {
 			if (d->location != NULL)
-				fail(l, k, "department '%s': 'location' given "
+				yamlfile_fail(l, k, "department '%s': 'location' given "
 				    "twice", name);
 			else
 				d->location = text_field(l, v, name, ks);
 		} else if (strcmp(ks, "building") == 0) {
 			if (d->building != NULL)
-				fail(l, k, "department '%s': 'building' given "
+				yamlfile_fail(l, k, "department '%s': 'building' given "
 				    "twice", name);
 			else
 				d->building = text_field(l, v, name, ks);
 		} else if (strcmp(ks, "subnets") == 0) {
 			if (subnets != NULL)
-				fail(l, k, "department '%s': 'subnets' given "
+				yamlfile_fail(l, k, "department '%s': 'subnets' given "
 				    "twice", name);
 			subnets = v;
 		} else if (strcmp(ks, "vlans") == 0) {
 			if (vlans != NULL)
-				fail(l, k, "department '%s': 'vlans' given "
+				yamlfile_fail(l, k, "department '%s': 'vlans' given "
 				    "twice", name);
 			vlans = v;
 		} else {
-			fail(l, k, "department '%s': unknown key '%s' (name, "
+			yamlfile_fail(l, k, "department '%s': unknown key '%s' (name, "
 			    "location, building, subnets, vlans)", name, ks);
 		}
 	}
 	if (l->failed)
 		return;
 	if (subnets == NULL && vlans == NULL) {
-		fail(l, node, "department '%s': neither 'subnets' nor 'vlans'",
+		yamlfile_fail(l, node, "department '%s': neither 'subnets' nor 'vlans'",
 		    name);
 		return;
 	}
@@ -382,7 +346,7 @@ load_dept(struct loader *l, struct dept_map *m, yaml_node_t *node)
 
 /* Counts what the file holds, so that arrays are allocated once. */
 static void
-count(struct loader *l, yaml_node_t *list, size_t *nsub, size_t *nvlan)
+count(struct yamlfile *l, yaml_node_t *list, size_t *nsub, size_t *nvlan)
 {
 	*nsub = *nvlan = 0;
 	for (yaml_node_item_t *it = list->data.sequence.items.start;
@@ -393,7 +357,7 @@ count(struct loader *l, yaml_node_t *list, size_t *nsub, size_t *nvlan)
 			continue;
 		for (yaml_node_pair_t *pr = d->data.mapping.pairs.start;
 		    pr < d->data.mapping.pairs.top; pr++) {
-			const char *ks = scalar(yaml_document_get_node(&l->doc,
+			const char *ks = yamlfile_scalar(yaml_document_get_node(&l->doc,
 			    pr->key));
 			yaml_node_t *v = yaml_document_get_node(&l->doc,
 			    pr->value);
@@ -409,7 +373,7 @@ count(struct loader *l, yaml_node_t *list, size_t *nsub, size_t *nvlan)
 }
 
 static void
-load_top(struct loader *l, struct dept_map *m)
+load_top(struct yamlfile *l, struct dept_map *m)
 {
 	yaml_node_t *root = yaml_document_get_root_node(&l->doc), *list = NULL;
 	yaml_node_pair_t *pr;
@@ -417,7 +381,7 @@ load_top(struct loader *l, struct dept_map *m)
 	size_t n, nsub, nvlan;
 
 	if (root == NULL || root->type != YAML_MAPPING_NODE) {
-		fail(l, root, "the file must be a mapping with 'version' and "
+		yamlfile_fail(l, root, "the file must be a mapping with 'version' and "
 		    "'departments'");
 		return;
 	}
@@ -425,47 +389,47 @@ load_top(struct loader *l, struct dept_map *m)
 	    pr < root->data.mapping.pairs.top; pr++) {
 		yaml_node_t *k = yaml_document_get_node(&l->doc, pr->key);
 		yaml_node_t *v = yaml_document_get_node(&l->doc, pr->value);
-		const char *ks = scalar(k), *s;
+		const char *ks = yamlfile_scalar(k), *s;
 
 		if (ks == NULL) {
-			fail(l, k, "a top-level key must be a string");
+			yamlfile_fail(l, k, "a top-level key must be a string");
 			return;
 		} else if (strcmp(ks, "version") == 0) {
-			if ((s = scalar(v)) == NULL || strcmp(s, "1") != 0) {
-				fail(l, v, "'version' must be 1");
+			if ((s = yamlfile_scalar(v)) == NULL || strcmp(s, "1") != 0) {
+				yamlfile_fail(l, v, "'version' must be 1");
 				return;
 			}
 			have_version = true;
 		} else if (strcmp(ks, "departments") == 0) {
 			list = v;
 		} else {
-			fail(l, k, "unknown top-level key '%s' (version, "
+			yamlfile_fail(l, k, "unknown top-level key '%s' (version, "
 			    "departments)", ks);
 			return;
 		}
 	}
 	if (!have_version) {
-		fail(l, root, "no 'version'");
+		yamlfile_fail(l, root, "no 'version'");
 		return;
 	}
 	if (list == NULL || list->type != YAML_SEQUENCE_NODE) {
-		fail(l, list != NULL ? list : root,
+		yamlfile_fail(l, list != NULL ? list : root,
 		    "'departments' must be a list of departments");
 		return;
 	}
 	n = (size_t)(list->data.sequence.items.top -
 	    list->data.sequence.items.start);
 	if (n > DEPT_MAX) {
-		fail(l, list, "more than %d departments", DEPT_MAX);
+		yamlfile_fail(l, list, "more than %d departments", DEPT_MAX);
 		return;
 	}
 	count(l, list, &nsub, &nvlan);
 	if (nsub > DEPT_SUBNETS_MAX) {
-		fail(l, list, "more than %d subnets", DEPT_SUBNETS_MAX);
+		yamlfile_fail(l, list, "more than %d subnets", DEPT_SUBNETS_MAX);
 		return;
 	}
 	if (nvlan > DEPT_MAX * 4) {
-		fail(l, list, "more than %d VLAN ids", DEPT_MAX * 4);
+		yamlfile_fail(l, list, "more than %d VLAN ids", DEPT_MAX * 4);
 		return;
 	}
 	if ((n > 0 && ((m->depts = calloc(n, sizeof(*m->depts))) == NULL ||
@@ -474,7 +438,7 @@ load_top(struct loader *l, struct dept_map *m)
 	    sizeof(*m->subnets))) == NULL) ||
 	    (nvlan > 0 && (m->vlans = calloc(nvlan,
 	    sizeof(*m->vlans))) == NULL)) {
-		fail(l, list, "out of memory");
+		yamlfile_fail(l, list, "out of memory");
 		return;
 	}
 	for (size_t i = 0; i < n && !l->failed; i++)
@@ -496,33 +460,16 @@ struct dept_map *
 dept_parse(const char *text, size_t len, const char *name, char *err,
     size_t errlen)
 {
-	struct loader l = { .name = name, .err = err, .errlen = errlen };
+	struct yamlfile l;
 	struct dept_map *m;
-	yaml_parser_t p;
 
-	if ((m = calloc(1, sizeof(*m))) == NULL) {
-		(void)snprintf(err, errlen, "%s: out of memory", name);
+	if (yamlfile_parse(&l, text, len, name, err, errlen) == -1)
 		return NULL;
-	}
-	if (!yaml_parser_initialize(&p)) {
-		(void)snprintf(err, errlen, "%s: out of memory", name);
-		free(m);
-		return NULL;
-	}
-	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&p, &l.doc)) {
-		(void)snprintf(err, errlen, "%s:%lu: %s%s%s", name,
-		    (unsigned long)p.problem_mark.line + 1,
-		    p.problem != NULL ? p.problem : "not YAML",
-		    p.context != NULL ? " " : "",
-		    p.context != NULL ? p.context : "");
-		yaml_parser_delete(&p);
-		free(m);
-		return NULL;
-	}
-	load_top(&l, m);
-	yaml_document_delete(&l.doc);
-	yaml_parser_delete(&p);
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		yamlfile_fail(&l, NULL, "out of memory");
+	else
+		load_top(&l, m);
+	yamlfile_done(&l);
 	if (l.failed) {
 		dept_free(m);
 		return NULL;
@@ -536,39 +483,15 @@ dept_parse(const char *text, size_t len, const char *name, char *err,
 struct dept_map *
 dept_load(const char *path, char *err, size_t errlen)
 {
-	struct dept_map *m = NULL;
-	FILE *f;
-	char *buf = NULL;
-	size_t n = 0, cap = 0, got;
+	struct dept_map *m;
+	size_t n;
+	char *buf;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if ((buf = yamlfile_read(path, DEPT_FILE_MAX, &n, err, errlen)) ==
+	    NULL)
 		return NULL;
-	}
-	do {
-		if (n == cap) {
-			char *nb;
-
-			cap = cap == 0 ? 65536 : cap * 2;
-			if (cap > DEPT_FILE_MAX + 1 ||
-			    (nb = realloc(buf, cap)) == NULL) {
-				(void)snprintf(err, errlen, "%s: larger than "
-				    "%u MiB", path, DEPT_FILE_MAX >> 20);
-				goto out;
-			}
-			buf = nb;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-	} while (got > 0);
-	if (ferror(f)) {
-		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
 	m = dept_parse(buf, n, path, err, errlen);
-out:
 	free(buf);
-	(void)fclose(f);
 	return m;
 }
 

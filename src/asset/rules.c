@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fnmatch.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 
 #include "ward/ident.h"
 #include "asset-private.h"
+#include "yamlfile.h"
 
 #define RULES_MAX	20000
 #define PATTERNS_MAX	64
@@ -109,46 +109,13 @@ ident_dim_name(enum ident_dim d)
 
 /* --- loading -------------------------------------------------------------- */
 
-struct loader {
-	yaml_document_t	 doc;
-	const char	*name;
-	char		*err;
-	size_t		 errlen;
-	bool		 failed;
-};
-
-static void
-fail(struct loader *l, const yaml_node_t *at, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (l->failed)
-		return;
-	l->failed = true;
-	n = snprintf(l->err, l->errlen, "%s:%lu: ", l->name,
-	    at != NULL ? (unsigned long)at->start_mark.line + 1 : 0UL);
-	if (n < 0 || (size_t)n >= l->errlen)
-		return;
-	va_start(ap, fmt);
-	(void)vsnprintf(l->err + n, l->errlen - (size_t)n, fmt, ap);
-	va_end(ap);
-}
-
-static const char *
-scalar(const yaml_node_t *n)
-{
-	return n != NULL && n->type == YAML_SCALAR_NODE ?
-	    (const char *)n->data.scalar.value : NULL;
-}
-
 static char *
-xstrdup(struct loader *l, const yaml_node_t *at, const char *s)
+xstrdup(struct yamlfile *l, const yaml_node_t *at, const char *s)
 {
 	char *d = strdup(s);
 
 	if (d == NULL)
-		fail(l, at, "out of memory");
+		yamlfile_fail(l, at, "out of memory");
 	return d;
 }
 
@@ -180,7 +147,7 @@ type_known(const char *t)
 
 /* A pattern list: one string or a sequence of them. */
 static void
-load_patterns(struct loader *l, struct cond *c, const char *rid,
+load_patterns(struct yamlfile *l, struct cond *c, const char *rid,
     const char *what, const char *key, yaml_node_t *v)
 {
 	size_t n = 1;
@@ -189,29 +156,29 @@ load_patterns(struct loader *l, struct cond *c, const char *rid,
 		n = (size_t)(v->data.sequence.items.top -
 		    v->data.sequence.items.start);
 		if (n == 0 || n > PATTERNS_MAX) {
-			fail(l, v, "rule '%s': '%s: %s' wants 1 to %d patterns",
+			yamlfile_fail(l, v, "rule '%s': '%s: %s' wants 1 to %d patterns",
 			    rid, what, key, PATTERNS_MAX);
 			return;
 		}
 	} else if (v->type != YAML_SCALAR_NODE) {
-		fail(l, v, "rule '%s': '%s: %s' wants a pattern or a list of "
+		yamlfile_fail(l, v, "rule '%s': '%s: %s' wants a pattern or a list of "
 		    "patterns", rid, what, key);
 		return;
 	}
 	if ((c->pat = calloc(n, sizeof(*c->pat))) == NULL ||
 	    (c->kind = calloc(n, sizeof(*c->kind))) == NULL ||
 	    (c->plen = calloc(n, sizeof(*c->plen))) == NULL) {
-		fail(l, v, "out of memory");
+		yamlfile_fail(l, v, "out of memory");
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
 		yaml_node_t *p = v->type == YAML_SCALAR_NODE ? v :
 		    yaml_document_get_node(&l->doc,
 		    v->data.sequence.items.start[i]);
-		const char *s = scalar(p);
+		const char *s = yamlfile_scalar(p);
 
 		if (s == NULL || *s == '\0' || strlen(s) >= IDENT_VALUE_MAX) {
-			fail(l, p != NULL ? p : v, "rule '%s': '%s: %s' has "
+			yamlfile_fail(l, p != NULL ? p : v, "rule '%s': '%s: %s' has "
 			    "a pattern that is not a string of 1 to %d "
 			    "characters", rid, what, key, IDENT_VALUE_MAX - 1);
 			return;
@@ -235,35 +202,35 @@ load_patterns(struct loader *l, struct cond *c, const char *rid,
 }
 
 static void
-load_conds(struct loader *l, struct rule *r, const char *what,
+load_conds(struct yamlfile *l, struct rule *r, const char *what,
     yaml_node_t *m, struct cond **out, size_t *nout)
 {
 	yaml_node_pair_t *pr;
 	size_t n;
 
 	if (m->type != YAML_MAPPING_NODE) {
-		fail(l, m, "rule '%s': '%s' wants a mapping of attribute "
+		yamlfile_fail(l, m, "rule '%s': '%s' wants a mapping of attribute "
 		    "keys to patterns", r->id, what);
 		return;
 	}
 	n = (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
 	if (n == 0) {
-		fail(l, m, "rule '%s': '%s' is empty", r->id, what);
+		yamlfile_fail(l, m, "rule '%s': '%s' is empty", r->id, what);
 		return;
 	}
 	if ((*out = calloc(n, sizeof(**out))) == NULL) {
-		fail(l, m, "out of memory");
+		yamlfile_fail(l, m, "out of memory");
 		return;
 	}
 	for (pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top;
 	    pr++) {
 		yaml_node_t *k = yaml_document_get_node(&l->doc, pr->key);
 		yaml_node_t *v = yaml_document_get_node(&l->doc, pr->value);
-		const char *ks = scalar(k);
+		const char *ks = yamlfile_scalar(k);
 		struct cond *c = &(*out)[*nout];
 
 		if (ks == NULL || (c->key = key_index(ks)) == -1) {
-			fail(l, k, "rule '%s': '%s' names an unknown attribute "
+			yamlfile_fail(l, k, "rule '%s': '%s' names an unknown attribute "
 			    "'%s' (see docs/identification.md)", r->id, what,
 			    ks != NULL ? ks : "?");
 			return;
@@ -277,7 +244,7 @@ load_conds(struct loader *l, struct rule *r, const char *what,
 
 /* "{key}" in an output must name an attribute key. */
 static void
-check_template(struct loader *l, const struct rule *r, yaml_node_t *at,
+check_template(struct yamlfile *l, const struct rule *r, yaml_node_t *at,
     const char *dim, const char *s)
 {
 	const char *o, *c;
@@ -286,14 +253,14 @@ check_template(struct loader *l, const struct rule *r, yaml_node_t *at,
 	for (o = strchr(s, '{'); o != NULL; o = strchr(c, '{')) {
 		if ((c = strchr(o, '}')) == NULL ||
 		    (size_t)(c - o - 1) >= sizeof(key)) {
-			fail(l, at, "rule '%s': '%s' has an unclosed '{'",
+			yamlfile_fail(l, at, "rule '%s': '%s' has an unclosed '{'",
 			    r->id, dim);
 			return;
 		}
 		memcpy(key, o + 1, (size_t)(c - o - 1));
 		key[c - o - 1] = '\0';
 		if (key_index(key) == -1) {
-			fail(l, at, "rule '%s': '%s' quotes '{%s}', which is "
+			yamlfile_fail(l, at, "rule '%s': '%s' quotes '{%s}', which is "
 			    "not an attribute key", r->id, dim, key);
 			return;
 		}
@@ -301,7 +268,7 @@ check_template(struct loader *l, const struct rule *r, yaml_node_t *at,
 }
 
 static void
-load_rule(struct loader *l, struct ident_rules *rs, yaml_node_t *m)
+load_rule(struct yamlfile *l, struct ident_rules *rs, yaml_node_t *m)
 {
 	struct rule *r = &rs->rules[rs->n];
 	yaml_node_pair_t *pr;
@@ -312,7 +279,7 @@ load_rule(struct loader *l, struct ident_rules *rs, yaml_node_t *m)
 
 	r->line = (unsigned int)m->start_mark.line + 1;
 	if (m->type != YAML_MAPPING_NODE) {
-		fail(l, m, "a rule must be a mapping");
+		yamlfile_fail(l, m, "a rule must be a mapping");
 		return;
 	}
 	/* The id first, so that every message can name the rule. */
@@ -321,21 +288,21 @@ load_rule(struct loader *l, struct ident_rules *rs, yaml_node_t *m)
 		yaml_node_t *k = yaml_document_get_node(&l->doc, pr->key);
 		yaml_node_t *v = yaml_document_get_node(&l->doc, pr->value);
 
-		if ((s = scalar(k)) == NULL || strcmp(s, "id") != 0)
+		if ((s = yamlfile_scalar(k)) == NULL || strcmp(s, "id") != 0)
 			continue;
 		if (r->id != NULL) {
-			fail(l, k, "rule '%s': 'id' given twice", r->id);
+			yamlfile_fail(l, k, "rule '%s': 'id' given twice", r->id);
 			free(r->id);
 			r->id = NULL;
 			return;
 		}
-		if ((s = scalar(v)) == NULL || *s == '\0') {
-			fail(l, v, "a rule's 'id' must be a non-empty string");
+		if ((s = yamlfile_scalar(v)) == NULL || *s == '\0') {
+			yamlfile_fail(l, v, "a rule's 'id' must be a non-empty string");
 			return;
 		}
 		for (size_t i = 0; i < rs->n; i++)
 			if (strcmp(rs->rules[i].id, s) == 0) {
-				fail(l, v, "rule id '%s' is already used on "
+				yamlfile_fail(l, v, "rule id '%s' is already used on "
 				    "line %u", s, rs->rules[i].line);
 				return;
 			}
@@ -343,7 +310,7 @@ load_rule(struct loader *l, struct ident_rules *rs, yaml_node_t *m)
 			return;
 	}
 	if (r->id == NULL) {
-		fail(l, m, "rule without an 'id'");
+		yamlfile_fail(l, m, "rule without an 'id'");
 		return;
 	}
 	rs->n++;	/* owned by the set from here, freed with it */
@@ -351,11 +318,11 @@ load_rule(struct loader *l, struct ident_rules *rs, yaml_node_t *m)
 	    pr++) {
 		yaml_node_t *k = yaml_document_get_node(&l->doc, pr->key);
 		yaml_node_t *v = yaml_document_get_node(&l->doc, pr->value);
-		const char *ks = scalar(k);
+		const char *ks = yamlfile_scalar(k);
 		int d;
 
 		if (ks == NULL) {
-			fail(l, k, "rule '%s': a key must be a string", r->id);
+			yamlfile_fail(l, k, "rule '%s': a key must be a string", r->id);
 			return;
 		}
 		if (strcmp(ks, "id") == 0)
@@ -363,18 +330,18 @@ load_rule(struct loader *l, struct ident_rules *rs, yaml_node_t *m)
 		/* A key given twice would silently replace the first. */
 		for (yaml_node_pair_t *q = m->data.mapping.pairs.start; q < pr;
 		    q++) {
-			const char *qs = scalar(yaml_document_get_node(&l->doc,
+			const char *qs = yamlfile_scalar(yaml_document_get_node(&l->doc,
 			    q->key));
 
 			if (qs != NULL && strcmp(qs, ks) == 0) {
-				fail(l, k, "rule '%s': '%s' given twice", r->id,
+				yamlfile_fail(l, k, "rule '%s': '%s' given twice", r->id,
 				    ks);
 				return;
 			}
 		}
 		if (strcmp(ks, "source") == 0) {
-			if ((s = scalar(v)) == NULL || *s == '\0') {
-				fail(l, v, "rule '%s': 'source' must say where "
+			if ((s = yamlfile_scalar(v)) == NULL || *s == '\0') {
+				yamlfile_fail(l, v, "rule '%s': 'source' must say where "
 				    "the rule comes from", r->id);
 				return;
 			}
@@ -385,12 +352,12 @@ load_rule(struct loader *l, struct ident_rules *rs, yaml_node_t *m)
 		} else if (strcmp(ks, "unless") == 0) {
 			unless = v;
 		} else if (strcmp(ks, "weight") == 0) {
-			s = scalar(v);
+			s = yamlfile_scalar(v);
 			errno = 0;
 			if (s == NULL || (r->weight = strtod(s, &end),
 			    errno != 0) || end == s || *end != '\0' ||
 			    !(r->weight > 0 && r->weight <= 1)) {
-				fail(l, v, "rule '%s': 'weight' must be a number "
+				yamlfile_fail(l, v, "rule '%s': 'weight' must be a number "
 				    "above 0 and at most 1", r->id);
 				return;
 			}
@@ -400,19 +367,19 @@ load_rule(struct loader *l, struct ident_rules *rs, yaml_node_t *m)
 				if (strcmp(ks, dim_names[d]) == 0)
 					break;
 			if (d == IDENT_DIMS) {
-				fail(l, k, "rule '%s': unknown key '%s'", r->id,
+				yamlfile_fail(l, k, "rule '%s': unknown key '%s'", r->id,
 				    ks);
 				return;
 			}
-			if ((s = scalar(v)) == NULL || *s == '\0' ||
+			if ((s = yamlfile_scalar(v)) == NULL || *s == '\0' ||
 			    strlen(s) >= IDENT_VALUE_MAX) {
-				fail(l, v, "rule '%s': '%s' must be a string of "
+				yamlfile_fail(l, v, "rule '%s': '%s' must be a string of "
 				    "1 to %d characters", r->id, ks,
 				    IDENT_VALUE_MAX - 1);
 				return;
 			}
 			if (d == IDENT_TYPE && !type_known(s)) {
-				fail(l, v, "rule '%s': unknown device type '%s' "
+				yamlfile_fail(l, v, "rule '%s': unknown device type '%s' "
 				    "(see docs/identification.md)", r->id, s);
 				return;
 			}
@@ -422,15 +389,15 @@ load_rule(struct loader *l, struct ident_rules *rs, yaml_node_t *m)
 		}
 	}
 	if (r->source == NULL)
-		fail(l, m, "rule '%s': no 'source' (where the rule comes from)",
+		yamlfile_fail(l, m, "rule '%s': no 'source' (where the rule comes from)",
 		    r->id);
 	else if (when == NULL)
-		fail(l, m, "rule '%s': no 'when'", r->id);
+		yamlfile_fail(l, m, "rule '%s': no 'when'", r->id);
 	else if (!have_weight)
-		fail(l, m, "rule '%s': no 'weight'", r->id);
+		yamlfile_fail(l, m, "rule '%s': no 'weight'", r->id);
 	else if (outs[IDENT_TYPE] == NULL && outs[IDENT_VENDOR] == NULL &&
 	    outs[IDENT_MODEL] == NULL && outs[IDENT_VERSION] == NULL)
-		fail(l, m, "rule '%s': asserts none of type, vendor, model, "
+		yamlfile_fail(l, m, "rule '%s': asserts none of type, vendor, model, "
 		    "version", r->id);
 	if (l->failed)
 		return;
@@ -443,7 +410,7 @@ load_rule(struct loader *l, struct ident_rules *rs, yaml_node_t *m)
 }
 
 static void
-load_top(struct loader *l, struct ident_rules *rs)
+load_top(struct yamlfile *l, struct ident_rules *rs)
 {
 	yaml_node_t *root = yaml_document_get_root_node(&l->doc), *rules = NULL;
 	yaml_node_pair_t *pr;
@@ -453,7 +420,7 @@ load_top(struct loader *l, struct ident_rules *rs)
 	size_t n;
 
 	if (root == NULL || root->type != YAML_MAPPING_NODE) {
-		fail(l, root, "the file must be a mapping with 'version' and "
+		yamlfile_fail(l, root, "the file must be a mapping with 'version' and "
 		    "'rules'");
 		return;
 	}
@@ -461,51 +428,51 @@ load_top(struct loader *l, struct ident_rules *rs)
 	    pr < root->data.mapping.pairs.top; pr++) {
 		yaml_node_t *k = yaml_document_get_node(&l->doc, pr->key);
 		yaml_node_t *v = yaml_document_get_node(&l->doc, pr->value);
-		const char *ks = scalar(k);
+		const char *ks = yamlfile_scalar(k);
 
 		if (ks == NULL) {
-			fail(l, k, "a top-level key must be a string");
+			yamlfile_fail(l, k, "a top-level key must be a string");
 			return;
 		} else if (strcmp(ks, "version") == 0) {
-			if ((s = scalar(v)) == NULL || strcmp(s, "1") != 0) {
-				fail(l, v, "'version' must be 1");
+			if ((s = yamlfile_scalar(v)) == NULL || strcmp(s, "1") != 0) {
+				yamlfile_fail(l, v, "'version' must be 1");
 				return;
 			}
 			have_version = true;
 		} else if (strcmp(ks, "threshold") == 0) {
-			s = scalar(v);
+			s = yamlfile_scalar(v);
 			errno = 0;
 			if (s == NULL || (rs->threshold = strtod(s, &end),
 			    errno != 0) || end == s || *end != '\0' ||
 			    !(rs->threshold > 0 && rs->threshold < 1)) {
-				fail(l, v, "'threshold' must be a number between "
+				yamlfile_fail(l, v, "'threshold' must be a number between "
 				    "0 and 1");
 				return;
 			}
 		} else if (strcmp(ks, "rules") == 0) {
 			rules = v;
 		} else {
-			fail(l, k, "unknown top-level key '%s'", ks);
+			yamlfile_fail(l, k, "unknown top-level key '%s'", ks);
 			return;
 		}
 	}
 	if (!have_version) {
-		fail(l, root, "no 'version'");
+		yamlfile_fail(l, root, "no 'version'");
 		return;
 	}
 	if (rules == NULL || rules->type != YAML_SEQUENCE_NODE) {
-		fail(l, rules != NULL ? rules : root,
+		yamlfile_fail(l, rules != NULL ? rules : root,
 		    "'rules' must be a list of rules");
 		return;
 	}
 	n = (size_t)(rules->data.sequence.items.top -
 	    rules->data.sequence.items.start);
 	if (n > RULES_MAX) {
-		fail(l, rules, "more than %d rules", RULES_MAX);
+		yamlfile_fail(l, rules, "more than %d rules", RULES_MAX);
 		return;
 	}
 	if (n > 0 && (rs->rules = calloc(n, sizeof(*rs->rules))) == NULL) {
-		fail(l, rules, "out of memory");
+		yamlfile_fail(l, rules, "out of memory");
 		return;
 	}
 	for (size_t i = 0; i < n && !l->failed; i++)
@@ -517,34 +484,18 @@ struct ident_rules *
 ident_rules_parse(const char *text, size_t len, const char *name, char *err,
     size_t errlen)
 {
-	struct loader l = { .name = name, .err = err, .errlen = errlen };
+	struct yamlfile l;
 	struct ident_rules *rs;
-	yaml_parser_t p;
 
+	if (yamlfile_parse(&l, text, len, name, err, errlen) == -1)
+		return NULL;
 	if ((rs = calloc(1, sizeof(*rs))) == NULL) {
-		(void)snprintf(err, errlen, "%s: out of memory", name);
-		return NULL;
+		yamlfile_fail(&l, NULL, "out of memory");
+	} else {
+		rs->threshold = 0.5;
+		load_top(&l, rs);
 	}
-	rs->threshold = 0.5;
-	if (!yaml_parser_initialize(&p)) {
-		(void)snprintf(err, errlen, "%s: out of memory", name);
-		free(rs);
-		return NULL;
-	}
-	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&p, &l.doc)) {
-		(void)snprintf(err, errlen, "%s:%lu: %s%s%s", name,
-		    (unsigned long)p.problem_mark.line + 1,
-		    p.problem != NULL ? p.problem : "not YAML",
-		    p.context != NULL ? " " : "",
-		    p.context != NULL ? p.context : "");
-		yaml_parser_delete(&p);
-		free(rs);
-		return NULL;
-	}
-	load_top(&l, rs);
-	yaml_document_delete(&l.doc);
-	yaml_parser_delete(&p);
+	yamlfile_done(&l);
 	if (l.failed) {
 		ident_rules_free(rs);
 		return NULL;
@@ -555,39 +506,15 @@ ident_rules_parse(const char *text, size_t len, const char *name, char *err,
 struct ident_rules *
 ident_rules_load(const char *path, char *err, size_t errlen)
 {
-	struct ident_rules *rs = NULL;
-	FILE *f;
-	char *buf = NULL;
-	size_t n = 0, cap = 0, got;
+	struct ident_rules *rs;
+	size_t n;
+	char *buf;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if ((buf = yamlfile_read(path, RULES_FILE_MAX, &n, err, errlen)) ==
+	    NULL)
 		return NULL;
-	}
-	do {
-		if (n == cap) {
-			char *nb;
-
-			cap = cap == 0 ? 65536 : cap * 2;
-			if (cap > RULES_FILE_MAX + 1 ||
-			    (nb = realloc(buf, cap)) == NULL) {
-				(void)snprintf(err, errlen, "%s: larger than "
-				    "%u MiB", path, RULES_FILE_MAX >> 20);
-				goto out;
-			}
-			buf = nb;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-	} while (got > 0);
-	if (ferror(f)) {
-		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
 	rs = ident_rules_parse(buf, n, path, err, errlen);
-out:
 	free(buf);
-	(void)fclose(f);
 	return rs;
 }
 
