@@ -76,6 +76,8 @@
 #define JOIN_AS		1600
 #define JOIN_TS		800
 #define JOIN_ROLES	600
+/* Transfer syntax sub-items remembered per association PDU. */
+#define TS_SEEN		4
 
 enum pdu_type {
 	PDU_ASSOC_RQ = 1,
@@ -318,7 +320,18 @@ struct join {
 	uint32_t thash[JOIN_TOKENS];
 	uint16_t toff[JOIN_TOKENS];	/* where each token starts in s */
 	uint8_t	 tlen[JOIN_TOKENS];
+	const struct uid_name *tname[JOIN_TOKENS];	/* join_uid's */
 };
+
+static void
+join_init(struct join *j, size_t cap)
+{
+	j->s[0] = '\0';
+	j->n = 0;
+	j->cap = cap;
+	j->cut = false;
+	j->ntok = 0;
+}
 
 /* FNV-1a, 32 bits. */
 static uint32_t
@@ -331,14 +344,15 @@ join_hash(const char *p, size_t len)
 	return h;
 }
 
-static bool
-join_has(const struct join *j, const char *tok, size_t len, uint32_t h)
+/* The index of the token equal to tok, or -1. */
+static int
+join_find(const struct join *j, const char *tok, size_t len, uint32_t h)
 {
 	for (unsigned int i = 0; i < j->ntok; i++)
 		if (j->thash[i] == h && j->tlen[i] == len &&
 		    memcmp(j->s + j->toff[i], tok, len) == 0)
-			return true;
-	return false;
+			return (int)i;
+	return -1;
 }
 
 /*
@@ -355,7 +369,7 @@ join_add(struct join *j, const char *a, const char *b)
 		return;
 	la = strlen(a);
 	h = join_hash(a, la);
-	if (la > UINT8_MAX || join_has(j, a, la, h))
+	if (la > UINT8_MAX || join_find(j, a, la, h) != -1)
 		return;
 	lb = b != NULL ? strlen(b) + 1 : 0;
 	need = (j->n > 0) + la + lb;
@@ -374,6 +388,7 @@ join_add(struct join *j, const char *a, const char *b)
 	j->thash[j->ntok] = h;
 	j->toff[j->ntok] = (uint16_t)j->n;
 	j->tlen[j->ntok] = (uint8_t)la;
+	j->tname[j->ntok] = NULL;
 	j->ntok++;
 	memcpy(j->s + j->n, a, la);
 	j->n += la;
@@ -385,17 +400,28 @@ join_add(struct join *j, const char *a, const char *b)
 	j->s[j->n] = '\0';
 }
 
-/* A UID and its name; repeats are dropped before the name is looked up. */
-static void
-join_uid(struct join *j, const char *uid)
+/*
+ * A UID (len bytes) and its name; repeats are dropped before the name is
+ * looked up. Returns the name's entry (NULL for an unknown UID, or when
+ * the list is full and the UID not in it).
+ */
+static const struct uid_name *
+join_uid(struct join *j, const char *uid, size_t len)
 {
 	const struct uid_name *u;
-	size_t len = strlen(uid);
+	uint32_t h;
+	int i;
 
-	if (j->cut || join_has(j, uid, len, join_hash(uid, len)))
-		return;
+	if (j->cut)
+		return NULL;
+	h = join_hash(uid, len);
+	if ((i = join_find(j, uid, len, h)) != -1)
+		return j->tname[i];
 	u = uid_lookup(uid);
 	join_add(j, uid, u != NULL ? u->name : NULL);
+	if (!j->cut && j->ntok > 0 && j->thash[j->ntok - 1] == h)
+		j->tname[j->ntok - 1] = u;
+	return u;
 }
 
 /* Data set parser state (PS3.5 section 7). */
@@ -512,21 +538,33 @@ trim_copy(const uint8_t *p, size_t len, char *out)
 	return b - a;
 }
 
-/* A UID (PS3.5 9.1): 1..64 digits and dots, NUL padding removed. */
+/*
+ * A UID (PS3.5 9.1): 1..64 digits and dots, NUL padding removed (spaces
+ * around it tolerated). Returns its length, or -1.
+ */
 static int
 uid_read(struct cursor *c, char out[UID_MAX + 1])
 {
-	size_t n = cur_left(c), len;
+	size_t n = cur_left(c), a = 0, b;
 
 	if (n == 0 || n > UID_MAX)
 		return -1;
-	len = trim_copy(c->p, n, out);
-	if (len == 0)
+	while (a < n && c->p[a] == ' ')
+		a++;
+	b = n;
+	while (b > a && (c->p[b - 1] == ' ' || c->p[b - 1] == '\0'))
+		b--;
+	if (b == a)
 		return -1;
-	for (size_t i = 0; i < len; i++)
-		if (!((out[i] >= '0' && out[i] <= '9') || out[i] == '.'))
+	for (size_t i = a; i < b; i++) {
+		uint8_t ch = c->p[i];
+
+		if (!((ch >= '0' && ch <= '9') || ch == '.'))
 			return -1;
-	return 0;
+		out[i - a] = (char)ch;
+	}
+	out[b - a] = '\0';
+	return (int)(b - a);
 }
 
 /* Association PDUs (PS3.8 9.3.2 - 9.3.7). */
@@ -536,11 +574,6 @@ struct assoc {
 	char		 calling[AE_MAX + 1];
 	uint16_t	 version;
 	char		 app_ctx[UID_MAX + 1];
-	struct join	 as;		/* abstract syntaxes */
-	struct join	 ts;		/* transfer syntaxes */
-	struct join	 roles;
-	uint8_t		 pcids[MAX_CONTEXTS];
-	uint8_t		 results[MAX_CONTEXTS];
 	size_t		 npc;
 	bool		 has_max;
 	uint32_t	 max_pdu;
@@ -551,6 +584,19 @@ struct assoc {
 	int		 user_identity;	/* type, or -1 */
 	char		 user[USER_MAX + 1];	/* types 1 and 2 */
 	bool		 identity_ack;
+	/*
+	 * The last transfer syntax sub-items read, as sent: a requestor
+	 * proposes the same few for every context, read once.
+	 */
+	uint8_t		 ts_raw[TS_SEEN][UID_MAX];
+	uint8_t		 ts_rawlen[TS_SEEN];
+	unsigned int	 nts_raw;
+	/* From here on, set up by join_init() or read below npc only. */
+	struct join	 as;		/* abstract syntaxes */
+	struct join	 ts;		/* transfer syntaxes */
+	struct join	 roles;
+	uint8_t		 pcids[MAX_CONTEXTS];
+	uint8_t		 results[MAX_CONTEXTS];
 };
 
 /* Outcome of one item: ok, or stop reading the PDU. */
@@ -569,6 +615,29 @@ item_trunc(struct proto_ctx *ctx, bool partial, const char *what)
 	return ITEM_STOP;
 }
 
+/* Was this transfer syntax sub-item (its bytes) read already? */
+static bool
+ts_seen(const struct assoc *a, const struct cursor *sub)
+{
+	size_t n = cur_left(sub);
+
+	for (unsigned int i = 0; i < a->nts_raw && i < TS_SEEN; i++)
+		if (a->ts_rawlen[i] == n && memcmp(a->ts_raw[i], sub->p, n) == 0)
+			return true;
+	return false;
+}
+
+/* Remembers a valid transfer syntax sub-item (at most UID_MAX bytes). */
+static void
+ts_remember(struct assoc *a, const struct cursor *sub)
+{
+	unsigned int i = a->nts_raw++ % TS_SEEN;
+	size_t n = cur_left(sub);
+
+	memcpy(a->ts_raw[i], sub->p, n);
+	a->ts_rawlen[i] = (uint8_t)n;
+}
+
 static void
 pc_rq(struct proto_ctx *ctx, struct dicom_state *st, struct assoc *a,
     struct cursor v)
@@ -579,6 +648,7 @@ pc_rq(struct proto_ctx *ctx, struct dicom_state *st, struct assoc *a,
 	char uid[UID_MAX + 1], *as;
 	bool have_as = false;
 	unsigned int nts = 0;
+	int ul;
 
 	if (cur_u8(&v, &pcid) == -1 || cur_skip(&v, 3) == -1) {
 		bad(ctx, MAL_DICOM_BAD_ITEM, "presentation context too short");
@@ -601,7 +671,12 @@ pc_rq(struct proto_ctx *ctx, struct dicom_state *st, struct assoc *a,
 			    "sub-item runs past its presentation context");
 			return;
 		}
-		if ((type != 0x30 && type != 0x40) || uid_read(&sub, uid) == -1 ||
+		if (type == 0x40 && ts_seen(a, &sub)) {
+			nts++;
+			continue;
+		}
+		if ((type != 0x30 && type != 0x40) ||
+		    (ul = uid_read(&sub, uid)) == -1 ||
 		    (type == 0x30 && have_as)) {
 			bad(ctx, MAL_DICOM_BAD_ITEM,
 			    "bad abstract or transfer syntax sub-item");
@@ -609,12 +684,13 @@ pc_rq(struct proto_ctx *ctx, struct dicom_state *st, struct assoc *a,
 		}
 		if (type == 0x30) {
 			have_as = true;
-			join_uid(&a->as, uid);
+			(void)join_uid(&a->as, uid, (size_t)ul);
 			if ((as = pc_as(st, pcid)) != NULL)
 				memcpy(as, uid, sizeof(uid));
 		} else {
 			nts++;
-			join_uid(&a->ts, uid);
+			(void)join_uid(&a->ts, uid, (size_t)ul);
+			ts_remember(a, &sub);
 		}
 	}
 	if (!have_as || nts == 0) {
@@ -636,6 +712,8 @@ pc_ac(struct proto_ctx *ctx, struct dicom_state *st, struct assoc *a,
 	struct cursor sub;
 	char uid[UID_MAX + 1], *as;
 	bool have_ts = false;
+	const struct uid_name *u;
+	int ul;
 
 	if (cur_u8(&v, &pcid) == -1 || cur_skip(&v, 1) == -1 ||
 	    cur_u8(&v, &result) == -1 || cur_skip(&v, 1) == -1) {
@@ -672,14 +750,16 @@ pc_ac(struct proto_ctx *ctx, struct dicom_state *st, struct assoc *a,
 		have_ts = true;
 		if (result != 0)
 			continue;
-		if (uid_read(&sub, uid) == -1) {
+		if ((ul = uid_read(&sub, uid)) == -1) {
 			bad(ctx, MAL_DICOM_BAD_ITEM, "bad transfer syntax UID");
 			return;
 		}
-		join_uid(&a->ts, uid);
-		st->pc_ts[pcid] = (uint8_t)ts_of(uid);
+		u = join_uid(&a->ts, uid, (size_t)ul);
+		/* The list's entry names it, unless the list is full. */
+		st->pc_ts[pcid] = (uint8_t)(a->ts.cut ? ts_of(uid) :
+		    u != NULL && u->ts != 0 ? u->ts : TS_EXPLICIT_LE);
 		if ((as = pc_as(st, pcid)) != NULL && as[0] != '\0')
-			join_uid(&a->as, as);
+			(void)join_uid(&a->as, as, strlen(as));
 	}
 	if (result == 0 && !have_ts) {
 		bad(ctx, MAL_DICOM_BAD_ITEM,
@@ -861,10 +941,11 @@ assoc_pdu(struct proto_ctx *ctx, struct dicom_state *st,
 	uint8_t called[AE_MAX], calling[AE_MAX], type;
 	uint16_t len;
 
-	memset(a, 0, sizeof(*a));
-	a->as.cap = JOIN_AS;
-	a->ts.cap = JOIN_TS;
-	a->roles.cap = JOIN_ROLES;
+	/* Kilobytes of join buffers are not cleared for every PDU. */
+	memset(a, 0, offsetof(struct assoc, as));
+	join_init(&a->as, JOIN_AS);
+	join_init(&a->ts, JOIN_TS);
+	join_init(&a->roles, JOIN_ROLES);
 	a->user_identity = -1;
 
 	if (cur_be16(&c, &a->version) == -1 || cur_skip(&c, 2) == -1 ||
