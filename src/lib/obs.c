@@ -221,12 +221,17 @@ obs_get(const struct observation *o, const char *key)
 {
 	/*
 	 * Keys are string literals, which the linker merges, so the pointer
-	 * test usually decides; the first byte spares most string compares.
+	 * test usually decides; the first two bytes spare most string
+	 * compares (many keys share a first letter).
 	 */
 	for (size_t i = 0; i < o->nfields; i++) {
 		const char *k = o->f[i].key;
 
-		if (k == key || (k[0] == key[0] && strcmp(k, key) == 0))
+		if (k == key)
+			return &o->f[i];
+		if (k[0] != key[0] || k[1] != key[1])
+			continue;
+		if (k[0] == '\0' || k[1] == '\0' || strcmp(k + 2, key + 2) == 0)
 			return &o->f[i];
 	}
 	return NULL;

@@ -76,6 +76,30 @@ test_escaping_every_byte_everywhere(void **state)
 	}
 }
 
+/* Keys found by their text, not only by pointer, short ones included. */
+static void
+test_get_by_text(void **state)
+{
+	struct observation o;
+	char k1[] = "a", k2[] = "ab", k3[] = "abc", k4[] = "abd", k0[] = "";
+
+	(void)state;
+	obs_init(&o, OBS_DHCP, 1);
+	obs_u64(&o, "abd", 4);
+	obs_u64(&o, "abc", 3);
+	obs_u64(&o, "ab", 2);
+	obs_u64(&o, "a", 1);
+	obs_u64(&o, "", 9);
+	/* Copies: a different pointer to the same text. */
+	assert_int_equal(obs_get(&o, k1)->v.u, 1);
+	assert_int_equal(obs_get(&o, k2)->v.u, 2);
+	assert_int_equal(obs_get(&o, k3)->v.u, 3);
+	assert_int_equal(obs_get(&o, k4)->v.u, 4);
+	assert_int_equal(obs_get(&o, k0)->v.u, 9);
+	assert_null(obs_get(&o, "abe"));
+	assert_null(obs_get(&o, "b"));
+}
+
 static void
 test_bounds(void **state)
 {
@@ -212,6 +236,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strings_are_escaped),
 		cmocka_unit_test(test_escaping_every_byte_everywhere),
+		cmocka_unit_test(test_get_by_text),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_list_format),
 		cmocka_unit_test(test_bus_routes_by_kind),
