@@ -229,9 +229,13 @@ obs_get(const struct observation *o, const char *key)
 
 		if (k == key)
 			return &o->f[i];
-		if (k[0] != key[0] || k[1] != key[1])
+		if (k[0] != key[0])
 			continue;
-		if (k[0] == '\0' || k[1] == '\0' || strcmp(k + 2, key + 2) == 0)
+		if (k[0] == '\0')
+			return &o->f[i];
+		if (k[1] != key[1])
+			continue;
+		if (k[1] == '\0' || strcmp(k + 2, key + 2) == 0)
 			return &o->f[i];
 	}
 	return NULL;
