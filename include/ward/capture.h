@@ -53,9 +53,14 @@ void capture_close(struct capture *);
 /*
  * 1 and a packet, 0 at the end of every input (or after capture_break),
  * never an error: problems are recorded and capture_nerrors() tells them.
- * Live sources return 0 only after capture_break() or a read error.
+ * Live sources return 0 only after capture_break() or a read error; with
+ * capture_idle_ticks() they also return CAPTURE_IDLE (and no packet) when
+ * a read timeout passes without one, so a quiet link still lets the
+ * caller do its periodic work.
  */
+#define CAPTURE_IDLE	2
 int capture_next(struct capture *, struct capture_pkt *);
+void capture_idle_ticks(struct capture *, bool on);
 /* Async-signal-safe: makes capture_next return 0 soon. */
 void capture_break(struct capture *);
 

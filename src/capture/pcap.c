@@ -33,6 +33,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -93,6 +94,7 @@ struct cap_input {
 struct capture {
 	/* Set when opened; read by both threads. */
 	bool			 live;
+	bool			 idle_ticks;	/* live: CAPTURE_IDLE on timeouts */
 	bool			 threaded;
 	struct cap_input	*in;
 	int			 nin;
@@ -475,6 +477,18 @@ live_next(struct capture *c, struct capture_pkt *pkt)
 	while (!atomic_load_explicit(&c->stop, memory_order_relaxed) &&
 	    in->p != NULL) {
 		r = pcap_next_ex(in->p, &h, &d);
+		if (r == 0 && c->idle_ticks) {
+			/*
+			 * Non-blocking: nothing buffered. A kernel block
+			 * with no packet never times out, so wait here.
+			 */
+			struct pollfd pfd = { pcap_get_selectable_fd(in->p),
+			    POLLIN, 0 };
+
+			if (poll(&pfd, 1, CAP_TIMEOUT_MS) == 0)
+				return CAPTURE_IDLE;
+			continue;
+		}
 		if (r == 0)		/* the read timeout: look at stop */
 			continue;
 		if (r == 1) {
@@ -740,6 +754,18 @@ capture_next(struct capture *c, struct capture_pkt *pkt)
 	if (c->ring != NULL)
 		return 0;	/* the reader has finished */
 	return files_next(c, pkt);
+}
+
+void
+capture_idle_ticks(struct capture *c, bool on)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+
+	if (!c->live || c->in[0].p == NULL ||
+	    pcap_get_selectable_fd(c->in[0].p) == -1 ||
+	    pcap_setnonblock(c->in[0].p, on ? 1 : 0, errbuf) != 0)
+		return;
+	c->idle_ticks = on;
 }
 
 void

@@ -93,7 +93,7 @@ cmd_sensor(int argc, char **argv)
 	struct capture *cap;
 	struct run r;
 	char err[512], *inputs[1];
-	int c, rc;
+	int c, n, rc;
 
 	memset(&r, 0, sizeof(r));
 	run_opts_defaults(&r.opts);
@@ -139,9 +139,12 @@ cmd_sensor(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	log_info("capturing on %s", iface);
-	while (capture_next(cap, &pkt) == 1) {
-		sensor_frame(r.sensor, pkt.linktype, pkt.ts, pkt.data,
-		    pkt.caplen, pkt.wirelen);
+	/* Ticks go on when the link is quiet: devices go offline then. */
+	capture_idle_ticks(cap, true);
+	while ((n = capture_next(cap, &pkt)) != 0) {
+		if (n == 1)
+			sensor_frame(r.sensor, pkt.linktype, pkt.ts, pkt.data,
+			    pkt.caplen, pkt.wirelen);
 		if ((r.store != NULL || r.eve != NULL) &&
 		    now_usec() - r.last_flush >= r.opts.flush_usec)
 			run_tick(&r);

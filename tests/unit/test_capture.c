@@ -656,6 +656,13 @@ test_live_loopback(void **state)
 	assert_true(found);
 	assert_true(pkt.ts > T0 * 1000000);
 
+	/* A quiet link: with idle ticks on, the read timeout returns. */
+	capture_idle_ticks(live_cap, true);
+	alarm(5);
+	assert_int_equal(capture_next(live_cap, &pkt), CAPTURE_IDLE);
+	alarm(0);
+	capture_idle_ticks(live_cap, false);
+
 	/* Broken from a signal while blocked: returns 0, stays stopped. */
 	alarm(1);
 	assert_int_equal(capture_next(live_cap, &pkt), 0);
