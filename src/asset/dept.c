@@ -57,17 +57,6 @@ line_of(const yaml_node_t *n)
 	return (unsigned int)n->start_mark.line + 1;
 }
 
-static size_t
-seq_len(const yaml_node_t *v)
-{
-	if (v->type == YAML_SCALAR_NODE)
-		return 1;
-	if (v->type != YAML_SEQUENCE_NODE)
-		return 0;
-	return (size_t)(v->data.sequence.items.top -
-	    v->data.sequence.items.start);
-}
-
 /* Zeroes the bits of a past plen; false when any was set. */
 static bool
 mask_host(struct ward_addr *a, int plen)
@@ -142,13 +131,15 @@ text_field(struct yamlfile *l, yaml_node_t *v, const char *dept,
 	char *d;
 
 	if (s == NULL || *s == '\0' || strlen(s) >= DEPT_TEXT_MAX) {
-		yamlfile_fail(l, v, "department '%s': '%s' must be a string of 1 to %d "
+		yamlfile_fail(l, v, "department '%s': '%s' must be a string of "
+		    "1 to %d "
 		    "characters", dept, key, DEPT_TEXT_MAX - 1);
 		return NULL;
 	}
 	for (const char *p = s; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-			yamlfile_fail(l, v, "department '%s': '%s' has a control "
+			yamlfile_fail(l, v, "department '%s': '%s' has a "
+			    "control "
 			    "character", dept, key);
 			return NULL;
 		}
@@ -162,17 +153,16 @@ load_subnets(struct yamlfile *l, struct dept_map *m, size_t di,
     yaml_node_t *v)
 {
 	const char *dn = m->depts[di].name;
-	size_t n = seq_len(v);
+	size_t n = yamlfile_len(v);
 
 	if (n == 0) {
-		yamlfile_fail(l, v, "department '%s': 'subnets' wants a subnet or a "
+		yamlfile_fail(l, v, "department '%s': 'subnets' wants a subnet "
+		    "or a "
 		    "list of subnets", dn);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		yaml_node_t *e = v->type == YAML_SCALAR_NODE ? v :
-		    yaml_document_get_node(&l->doc,
-		    v->data.sequence.items.start[i]);
+		yaml_node_t *e = yamlfile_item(l, v, i);
 		const char *s = yamlfile_scalar(e), *why;
 		char fix[ADDR_STRLEN + 8] = "";
 		struct subnet sn;
@@ -184,7 +174,8 @@ load_subnets(struct yamlfile *l, struct dept_map *m, size_t di,
 			return;
 		}
 		if ((why = parse_cidr(s, &sn, fix, sizeof(fix))) != NULL) {
-			yamlfile_fail(l, e, "department '%s': 'subnets' entry '%s' "
+			yamlfile_fail(l, e, "department '%s': 'subnets' entry "
+			    "'%s' "
 			    "%s%s%s%s", dn, s, why,
 			    fix[0] ? " (did you mean " : "", fix,
 			    fix[0] ? "?)" : "");
@@ -194,7 +185,8 @@ load_subnets(struct yamlfile *l, struct dept_map *m, size_t di,
 			const struct subnet *o = &m->subnets[j];
 
 			if (o->plen == sn.plen && addr_eq(&o->net, &sn.net)) {
-				yamlfile_fail(l, e, "department '%s': 'subnets' entry "
+				yamlfile_fail(l, e, "department '%s': "
+				    "'subnets' entry "
 				    "'%s' is already department '%s''s (line "
 				    "%u)", dn, s, m->depts[o->dept].name,
 				    o->line);
@@ -211,17 +203,16 @@ static void
 load_vlans(struct yamlfile *l, struct dept_map *m, size_t di, yaml_node_t *v)
 {
 	const char *dn = m->depts[di].name;
-	size_t n = seq_len(v);
+	size_t n = yamlfile_len(v);
 
 	if (n == 0 || n > 4094) {
-		yamlfile_fail(l, v, "department '%s': 'vlans' wants a VLAN id or a list "
+		yamlfile_fail(l, v, "department '%s': 'vlans' wants a VLAN id "
+		    "or a list "
 		    "of them", dn);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		yaml_node_t *e = v->type == YAML_SCALAR_NODE ? v :
-		    yaml_document_get_node(&l->doc,
-		    v->data.sequence.items.start[i]);
+		yaml_node_t *e = yamlfile_item(l, v, i);
 		const char *s = yamlfile_scalar(e);
 		char *end;
 		long id;
@@ -229,14 +220,16 @@ load_vlans(struct yamlfile *l, struct dept_map *m, size_t di, yaml_node_t *v)
 		errno = 0;
 		if (s == NULL || (id = strtol(s, &end, 10), errno != 0) ||
 		    end == s || *end != '\0' || id < 1 || id > 4094) {
-			yamlfile_fail(l, e != NULL ? e : v, "department '%s': 'vlans' "
+			yamlfile_fail(l, e != NULL ? e : v, "department '%s': "
+			    "'vlans' "
 			    "entry '%s' is not a VLAN id from 1 to 4094", dn,
 			    s != NULL ? s : "?");
 			return;
 		}
 		for (size_t j = 0; j < m->nvlans; j++)
 			if (m->vlans[j].vlan == id) {
-				yamlfile_fail(l, e, "department '%s': VLAN %ld is "
+				yamlfile_fail(l, e, "department '%s': VLAN %ld "
+				    "is "
 				    "already department '%s''s (line %u)", dn,
 				    id, m->depts[m->vlans[j].dept].name,
 				    m->vlans[j].line);
@@ -258,7 +251,8 @@ load_dept(struct yamlfile *l, struct dept_map *m, yaml_node_t *node)
 	char *name = NULL;
 
 	if (node->type != YAML_MAPPING_NODE) {
-		yamlfile_fail(l, node, "a department must be a mapping with 'name' and "
+		yamlfile_fail(l, node, "a department must be a mapping with "
+		    "'name' and "
 		    "'subnets' or 'vlans'");
 		return;
 	}
@@ -272,7 +266,8 @@ load_dept(struct yamlfile *l, struct dept_map *m, yaml_node_t *node)
 		if (ks == NULL || strcmp(ks, "name") != 0)
 			continue;
 		if (name != NULL) {
-			yamlfile_fail(l, k, "department '%s': 'name' given twice", name);
+			yamlfile_fail(l, k, "department '%s': 'name' given "
+			    "twice", name);
 			free(name);
 			return;
 		}
@@ -280,7 +275,8 @@ load_dept(struct yamlfile *l, struct dept_map *m, yaml_node_t *node)
 			return;
 		for (size_t i = 0; i < m->n; i++)
 			if (strcmp(m->depts[i].name, name) == 0) {
-				yamlfile_fail(l, v, "department '%s' is already defined "
+				yamlfile_fail(l, v, "department '%s' is "
+				    "already defined "
 				    "on line %u", name, m->lines[i]);
 				free(name);
 				return;
@@ -300,41 +296,34 @@ load_dept(struct yamlfile *l, struct dept_map *m, yaml_node_t *node)
 		const char *ks = yamlfile_scalar(k);
 
 		if (ks == NULL) {
-			yamlfile_fail(l, k, "department '%s': a key must be a string",
+			yamlfile_fail(l, k, "department '%s': a key must be a "
+			    "string",
 			    name);
 		} else if (strcmp(ks, "name") == 0) {
 			continue;
+		} else if (yamlfile_repeated(l, node, pr)) {
+			/* A second one would leak or replace the first. */
+			yamlfile_fail(l, k, "department '%s': '%s' given twice",
+			    name, ks);
 		} else if (strcmp(ks, "location") == 0) {
-			if (d->location != NULL)
-				yamlfile_fail(l, k, "department '%s': 'location' given "
-				    "twice", name);
-			else
-				d->location = text_field(l, v, name, ks);
+			d->location = text_field(l, v, name, ks);
 		} else if (strcmp(ks, "building") == 0) {
-			if (d->building != NULL)
-				yamlfile_fail(l, k, "department '%s': 'building' given "
-				    "twice", name);
-			else
-				d->building = text_field(l, v, name, ks);
+			d->building = text_field(l, v, name, ks);
 		} else if (strcmp(ks, "subnets") == 0) {
-			if (subnets != NULL)
-				yamlfile_fail(l, k, "department '%s': 'subnets' given "
-				    "twice", name);
 			subnets = v;
 		} else if (strcmp(ks, "vlans") == 0) {
-			if (vlans != NULL)
-				yamlfile_fail(l, k, "department '%s': 'vlans' given "
-				    "twice", name);
 			vlans = v;
 		} else {
-			yamlfile_fail(l, k, "department '%s': unknown key '%s' (name, "
+			yamlfile_fail(l, k, "department '%s': unknown key '%s' "
+			    "(name, "
 			    "location, building, subnets, vlans)", name, ks);
 		}
 	}
 	if (l->failed)
 		return;
 	if (subnets == NULL && vlans == NULL) {
-		yamlfile_fail(l, node, "department '%s': neither 'subnets' nor 'vlans'",
+		yamlfile_fail(l, node, "department '%s': neither 'subnets' nor "
+		    "'vlans'",
 		    name);
 		return;
 	}
@@ -357,17 +346,17 @@ count(struct yamlfile *l, yaml_node_t *list, size_t *nsub, size_t *nvlan)
 			continue;
 		for (yaml_node_pair_t *pr = d->data.mapping.pairs.start;
 		    pr < d->data.mapping.pairs.top; pr++) {
-			const char *ks = yamlfile_scalar(yaml_document_get_node(&l->doc,
-			    pr->key));
+			const char *ks = yamlfile_scalar(
+			    yaml_document_get_node(&l->doc, pr->key));
 			yaml_node_t *v = yaml_document_get_node(&l->doc,
 			    pr->value);
 
 			if (ks == NULL || v == NULL)
 				continue;
 			if (strcmp(ks, "subnets") == 0)
-				*nsub += seq_len(v);
+				*nsub += yamlfile_len(v);
 			else if (strcmp(ks, "vlans") == 0)
-				*nvlan += seq_len(v);
+				*nvlan += yamlfile_len(v);
 		}
 	}
 }
@@ -375,57 +364,21 @@ count(struct yamlfile *l, yaml_node_t *list, size_t *nsub, size_t *nvlan)
 static void
 load_top(struct yamlfile *l, struct dept_map *m)
 {
-	yaml_node_t *root = yaml_document_get_root_node(&l->doc), *list = NULL;
-	yaml_node_pair_t *pr;
-	bool have_version = false;
+	yaml_node_t *list;
 	size_t n, nsub, nvlan;
 
-	if (root == NULL || root->type != YAML_MAPPING_NODE) {
-		yamlfile_fail(l, root, "the file must be a mapping with 'version' and "
-		    "'departments'");
+	if ((list = yamlfile_top(l, "departments", "departments",
+	    "version, departments", NULL, NULL)) == NULL)
 		return;
-	}
-	for (pr = root->data.mapping.pairs.start;
-	    pr < root->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = yaml_document_get_node(&l->doc, pr->key);
-		yaml_node_t *v = yaml_document_get_node(&l->doc, pr->value);
-		const char *ks = yamlfile_scalar(k), *s;
-
-		if (ks == NULL) {
-			yamlfile_fail(l, k, "a top-level key must be a string");
-			return;
-		} else if (strcmp(ks, "version") == 0) {
-			if ((s = yamlfile_scalar(v)) == NULL || strcmp(s, "1") != 0) {
-				yamlfile_fail(l, v, "'version' must be 1");
-				return;
-			}
-			have_version = true;
-		} else if (strcmp(ks, "departments") == 0) {
-			list = v;
-		} else {
-			yamlfile_fail(l, k, "unknown top-level key '%s' (version, "
-			    "departments)", ks);
-			return;
-		}
-	}
-	if (!have_version) {
-		yamlfile_fail(l, root, "no 'version'");
-		return;
-	}
-	if (list == NULL || list->type != YAML_SEQUENCE_NODE) {
-		yamlfile_fail(l, list != NULL ? list : root,
-		    "'departments' must be a list of departments");
-		return;
-	}
-	n = (size_t)(list->data.sequence.items.top -
-	    list->data.sequence.items.start);
+	n = yamlfile_len(list);
 	if (n > DEPT_MAX) {
 		yamlfile_fail(l, list, "more than %d departments", DEPT_MAX);
 		return;
 	}
 	count(l, list, &nsub, &nvlan);
 	if (nsub > DEPT_SUBNETS_MAX) {
-		yamlfile_fail(l, list, "more than %d subnets", DEPT_SUBNETS_MAX);
+		yamlfile_fail(l, list, "more than %d "
+		    "subnets", DEPT_SUBNETS_MAX);
 		return;
 	}
 	if (nvlan > DEPT_MAX * 4) {
@@ -442,8 +395,7 @@ load_top(struct yamlfile *l, struct dept_map *m)
 		return;
 	}
 	for (size_t i = 0; i < n && !l->failed; i++)
-		load_dept(l, m, yaml_document_get_node(&l->doc,
-		    list->data.sequence.items.start[i]));
+		load_dept(l, m, yamlfile_item(l, list, i));
 }
 
 static int

@@ -150,18 +150,18 @@ static void
 load_patterns(struct yamlfile *l, struct cond *c, const char *rid,
     const char *what, const char *key, yaml_node_t *v)
 {
-	size_t n = 1;
+	size_t n = yamlfile_len(v);
 
 	if (v->type == YAML_SEQUENCE_NODE) {
-		n = (size_t)(v->data.sequence.items.top -
-		    v->data.sequence.items.start);
 		if (n == 0 || n > PATTERNS_MAX) {
-			yamlfile_fail(l, v, "rule '%s': '%s: %s' wants 1 to %d patterns",
+			yamlfile_fail(l, v, "rule '%s': '%s: %s' wants 1 to %d "
+			    "patterns",
 			    rid, what, key, PATTERNS_MAX);
 			return;
 		}
 	} else if (v->type != YAML_SCALAR_NODE) {
-		yamlfile_fail(l, v, "rule '%s': '%s: %s' wants a pattern or a list of "
+		yamlfile_fail(l, v, "rule '%s': '%s: %s' wants a pattern or a "
+		    "list of "
 		    "patterns", rid, what, key);
 		return;
 	}
@@ -172,13 +172,12 @@ load_patterns(struct yamlfile *l, struct cond *c, const char *rid,
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		yaml_node_t *p = v->type == YAML_SCALAR_NODE ? v :
-		    yaml_document_get_node(&l->doc,
-		    v->data.sequence.items.start[i]);
+		yaml_node_t *p = yamlfile_item(l, v, i);
 		const char *s = yamlfile_scalar(p);
 
 		if (s == NULL || *s == '\0' || strlen(s) >= IDENT_VALUE_MAX) {
-			yamlfile_fail(l, p != NULL ? p : v, "rule '%s': '%s: %s' has "
+			yamlfile_fail(l, p != NULL ? p : v, "rule '%s': '%s: "
+			    "%s' has "
 			    "a pattern that is not a string of 1 to %d "
 			    "characters", rid, what, key, IDENT_VALUE_MAX - 1);
 			return;
@@ -209,7 +208,8 @@ load_conds(struct yamlfile *l, struct rule *r, const char *what,
 	size_t n;
 
 	if (m->type != YAML_MAPPING_NODE) {
-		yamlfile_fail(l, m, "rule '%s': '%s' wants a mapping of attribute "
+		yamlfile_fail(l, m, "rule '%s': '%s' wants a mapping of "
+		    "attribute "
 		    "keys to patterns", r->id, what);
 		return;
 	}
@@ -230,7 +230,8 @@ load_conds(struct yamlfile *l, struct rule *r, const char *what,
 		struct cond *c = &(*out)[*nout];
 
 		if (ks == NULL || (c->key = key_index(ks)) == -1) {
-			yamlfile_fail(l, k, "rule '%s': '%s' names an unknown attribute "
+			yamlfile_fail(l, k, "rule '%s': '%s' names an unknown "
+			    "attribute "
 			    "'%s' (see docs/identification.md)", r->id, what,
 			    ks != NULL ? ks : "?");
 			return;
@@ -253,14 +254,16 @@ check_template(struct yamlfile *l, const struct rule *r, yaml_node_t *at,
 	for (o = strchr(s, '{'); o != NULL; o = strchr(c, '{')) {
 		if ((c = strchr(o, '}')) == NULL ||
 		    (size_t)(c - o - 1) >= sizeof(key)) {
-			yamlfile_fail(l, at, "rule '%s': '%s' has an unclosed '{'",
+			yamlfile_fail(l, at, "rule '%s': '%s' has an unclosed "
+			    "'{'",
 			    r->id, dim);
 			return;
 		}
 		memcpy(key, o + 1, (size_t)(c - o - 1));
 		key[c - o - 1] = '\0';
 		if (key_index(key) == -1) {
-			yamlfile_fail(l, at, "rule '%s': '%s' quotes '{%s}', which is "
+			yamlfile_fail(l, at, "rule '%s': '%s' quotes '{%s}', "
+			    "which is "
 			    "not an attribute key", r->id, dim, key);
 			return;
 		}
@@ -291,18 +294,21 @@ load_rule(struct yamlfile *l, struct ident_rules *rs, yaml_node_t *m)
 		if ((s = yamlfile_scalar(k)) == NULL || strcmp(s, "id") != 0)
 			continue;
 		if (r->id != NULL) {
-			yamlfile_fail(l, k, "rule '%s': 'id' given twice", r->id);
+			yamlfile_fail(l, k, "rule '%s': 'id' given "
+			    "twice", r->id);
 			free(r->id);
 			r->id = NULL;
 			return;
 		}
 		if ((s = yamlfile_scalar(v)) == NULL || *s == '\0') {
-			yamlfile_fail(l, v, "a rule's 'id' must be a non-empty string");
+			yamlfile_fail(l, v, "a rule's 'id' must be a non-empty "
+			    "string");
 			return;
 		}
 		for (size_t i = 0; i < rs->n; i++)
 			if (strcmp(rs->rules[i].id, s) == 0) {
-				yamlfile_fail(l, v, "rule id '%s' is already used on "
+				yamlfile_fail(l, v, "rule id '%s' is already "
+				    "used on "
 				    "line %u", s, rs->rules[i].line);
 				return;
 			}
@@ -322,26 +328,22 @@ load_rule(struct yamlfile *l, struct ident_rules *rs, yaml_node_t *m)
 		int d;
 
 		if (ks == NULL) {
-			yamlfile_fail(l, k, "rule '%s': a key must be a string", r->id);
+			yamlfile_fail(l, k, "rule '%s': a key must be a "
+			    "string", r->id);
 			return;
 		}
 		if (strcmp(ks, "id") == 0)
 			continue;
 		/* A key given twice would silently replace the first. */
-		for (yaml_node_pair_t *q = m->data.mapping.pairs.start; q < pr;
-		    q++) {
-			const char *qs = yamlfile_scalar(yaml_document_get_node(&l->doc,
-			    q->key));
-
-			if (qs != NULL && strcmp(qs, ks) == 0) {
-				yamlfile_fail(l, k, "rule '%s': '%s' given twice", r->id,
-				    ks);
-				return;
-			}
+		if (yamlfile_repeated(l, m, pr)) {
+			yamlfile_fail(l, k, "rule '%s': '%s' given twice",
+			    r->id, ks);
+			return;
 		}
 		if (strcmp(ks, "source") == 0) {
 			if ((s = yamlfile_scalar(v)) == NULL || *s == '\0') {
-				yamlfile_fail(l, v, "rule '%s': 'source' must say where "
+				yamlfile_fail(l, v, "rule '%s': 'source' must "
+				    "say where "
 				    "the rule comes from", r->id);
 				return;
 			}
@@ -357,7 +359,8 @@ load_rule(struct yamlfile *l, struct ident_rules *rs, yaml_node_t *m)
 			if (s == NULL || (r->weight = strtod(s, &end),
 			    errno != 0) || end == s || *end != '\0' ||
 			    !(r->weight > 0 && r->weight <= 1)) {
-				yamlfile_fail(l, v, "rule '%s': 'weight' must be a number "
+				yamlfile_fail(l, v, "rule '%s': 'weight' must "
+				    "be a number "
 				    "above 0 and at most 1", r->id);
 				return;
 			}
@@ -367,19 +370,22 @@ load_rule(struct yamlfile *l, struct ident_rules *rs, yaml_node_t *m)
 				if (strcmp(ks, dim_names[d]) == 0)
 					break;
 			if (d == IDENT_DIMS) {
-				yamlfile_fail(l, k, "rule '%s': unknown key '%s'", r->id,
+				yamlfile_fail(l, k, "rule '%s': unknown key "
+				    "'%s'", r->id,
 				    ks);
 				return;
 			}
 			if ((s = yamlfile_scalar(v)) == NULL || *s == '\0' ||
 			    strlen(s) >= IDENT_VALUE_MAX) {
-				yamlfile_fail(l, v, "rule '%s': '%s' must be a string of "
+				yamlfile_fail(l, v, "rule '%s': '%s' must be a "
+				    "string of "
 				    "1 to %d characters", r->id, ks,
 				    IDENT_VALUE_MAX - 1);
 				return;
 			}
 			if (d == IDENT_TYPE && !type_known(s)) {
-				yamlfile_fail(l, v, "rule '%s': unknown device type '%s' "
+				yamlfile_fail(l, v, "rule '%s': unknown device "
+				    "type '%s' "
 				    "(see docs/identification.md)", r->id, s);
 				return;
 			}
@@ -389,7 +395,8 @@ load_rule(struct yamlfile *l, struct ident_rules *rs, yaml_node_t *m)
 		}
 	}
 	if (r->source == NULL)
-		yamlfile_fail(l, m, "rule '%s': no 'source' (where the rule comes from)",
+		yamlfile_fail(l, m, "rule '%s': no 'source' (where the rule "
+		    "comes from)",
 		    r->id);
 	else if (when == NULL)
 		yamlfile_fail(l, m, "rule '%s': no 'when'", r->id);
@@ -397,7 +404,8 @@ load_rule(struct yamlfile *l, struct ident_rules *rs, yaml_node_t *m)
 		yamlfile_fail(l, m, "rule '%s': no 'weight'", r->id);
 	else if (outs[IDENT_TYPE] == NULL && outs[IDENT_VENDOR] == NULL &&
 	    outs[IDENT_MODEL] == NULL && outs[IDENT_VERSION] == NULL)
-		yamlfile_fail(l, m, "rule '%s': asserts none of type, vendor, model, "
+		yamlfile_fail(l, m, "rule '%s': asserts none of type, vendor, "
+		    "model, "
 		    "version", r->id);
 	if (l->failed)
 		return;
@@ -409,64 +417,39 @@ load_rule(struct yamlfile *l, struct ident_rules *rs, yaml_node_t *m)
 			check_template(l, r, outs[d], dim_names[d], r->out[d]);
 }
 
+/* The one top-level key besides version and rules. */
+static bool
+top_key(struct yamlfile *l, const char *key, yaml_node_t *k, yaml_node_t *v,
+    void *arg)
+{
+	struct ident_rules *rs = arg;
+	const char *s = yamlfile_scalar(v);
+	char *end;
+
+	(void)k;
+	if (strcmp(key, "threshold") != 0)
+		return false;
+	errno = 0;
+	if (s == NULL || (rs->threshold = strtod(s, &end), errno != 0) ||
+	    end == s || *end != '\0' ||
+	    !(rs->threshold > 0 && rs->threshold < 1)) {
+		yamlfile_fail(l, v, "'threshold' must be a number between 0 "
+		    "and 1");
+		return false;
+	}
+	return true;
+}
+
 static void
 load_top(struct yamlfile *l, struct ident_rules *rs)
 {
-	yaml_node_t *root = yaml_document_get_root_node(&l->doc), *rules = NULL;
-	yaml_node_pair_t *pr;
-	bool have_version = false;
-	const char *s;
-	char *end;
+	yaml_node_t *rules;
 	size_t n;
 
-	if (root == NULL || root->type != YAML_MAPPING_NODE) {
-		yamlfile_fail(l, root, "the file must be a mapping with 'version' and "
-		    "'rules'");
+	if ((rules = yamlfile_top(l, "rules", "rules",
+	    "version, threshold, rules", top_key, rs)) == NULL)
 		return;
-	}
-	for (pr = root->data.mapping.pairs.start;
-	    pr < root->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = yaml_document_get_node(&l->doc, pr->key);
-		yaml_node_t *v = yaml_document_get_node(&l->doc, pr->value);
-		const char *ks = yamlfile_scalar(k);
-
-		if (ks == NULL) {
-			yamlfile_fail(l, k, "a top-level key must be a string");
-			return;
-		} else if (strcmp(ks, "version") == 0) {
-			if ((s = yamlfile_scalar(v)) == NULL || strcmp(s, "1") != 0) {
-				yamlfile_fail(l, v, "'version' must be 1");
-				return;
-			}
-			have_version = true;
-		} else if (strcmp(ks, "threshold") == 0) {
-			s = yamlfile_scalar(v);
-			errno = 0;
-			if (s == NULL || (rs->threshold = strtod(s, &end),
-			    errno != 0) || end == s || *end != '\0' ||
-			    !(rs->threshold > 0 && rs->threshold < 1)) {
-				yamlfile_fail(l, v, "'threshold' must be a number between "
-				    "0 and 1");
-				return;
-			}
-		} else if (strcmp(ks, "rules") == 0) {
-			rules = v;
-		} else {
-			yamlfile_fail(l, k, "unknown top-level key '%s'", ks);
-			return;
-		}
-	}
-	if (!have_version) {
-		yamlfile_fail(l, root, "no 'version'");
-		return;
-	}
-	if (rules == NULL || rules->type != YAML_SEQUENCE_NODE) {
-		yamlfile_fail(l, rules != NULL ? rules : root,
-		    "'rules' must be a list of rules");
-		return;
-	}
-	n = (size_t)(rules->data.sequence.items.top -
-	    rules->data.sequence.items.start);
+	n = yamlfile_len(rules);
 	if (n > RULES_MAX) {
 		yamlfile_fail(l, rules, "more than %d rules", RULES_MAX);
 		return;
@@ -476,8 +459,7 @@ load_top(struct yamlfile *l, struct ident_rules *rs)
 		return;
 	}
 	for (size_t i = 0; i < n && !l->failed; i++)
-		load_rule(l, rs, yaml_document_get_node(&l->doc,
-		    rules->data.sequence.items.start[i]));
+		load_rule(l, rs, yamlfile_item(l, rules, i));
 }
 
 struct ident_rules *

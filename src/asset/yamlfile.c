@@ -106,3 +106,88 @@ yamlfile_scalar(const yaml_node_t *n)
 	return n != NULL && n->type == YAML_SCALAR_NODE ?
 	    (const char *)n->data.scalar.value : NULL;
 }
+
+size_t
+yamlfile_len(const yaml_node_t *v)
+{
+	if (v->type == YAML_SCALAR_NODE)
+		return 1;
+	if (v->type != YAML_SEQUENCE_NODE)
+		return 0;
+	return (size_t)(v->data.sequence.items.top -
+	    v->data.sequence.items.start);
+}
+
+yaml_node_t *
+yamlfile_item(struct yamlfile *y, yaml_node_t *v, size_t i)
+{
+	if (v->type == YAML_SCALAR_NODE)
+		return v;
+	return yaml_document_get_node(&y->doc, v->data.sequence.items.start[i]);
+}
+
+bool
+yamlfile_repeated(struct yamlfile *y, const yaml_node_t *m,
+    const yaml_node_pair_t *pr)
+{
+	const char *ks = yamlfile_scalar(yaml_document_get_node(&y->doc,
+	    pr->key)), *qs;
+
+	if (ks == NULL)
+		return false;
+	for (const yaml_node_pair_t *q = m->data.mapping.pairs.start; q < pr;
+	    q++)
+		if ((qs = yamlfile_scalar(yaml_document_get_node(&y->doc,
+		    q->key))) != NULL && strcmp(qs, ks) == 0)
+			return true;
+	return false;
+}
+
+yaml_node_t *
+yamlfile_top(struct yamlfile *y, const char *list, const char *what,
+    const char *keys, yamlfile_key_fn extra, void *arg)
+{
+	yaml_node_t *root = yaml_document_get_root_node(&y->doc), *l = NULL;
+	bool have_version = false;
+	const char *s;
+
+	if (root == NULL || root->type != YAML_MAPPING_NODE) {
+		yamlfile_fail(y, root, "the file must be a mapping with "
+		    "'version' and '%s'", list);
+		return NULL;
+	}
+	for (yaml_node_pair_t *pr = root->data.mapping.pairs.start;
+	    pr < root->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = yaml_document_get_node(&y->doc, pr->key);
+		yaml_node_t *v = yaml_document_get_node(&y->doc, pr->value);
+		const char *ks = yamlfile_scalar(k);
+
+		if (ks == NULL) {
+			yamlfile_fail(y, k, "a top-level key must be a string");
+			return NULL;
+		} else if (strcmp(ks, "version") == 0) {
+			if ((s = yamlfile_scalar(v)) == NULL ||
+			    strcmp(s, "1") != 0) {
+				yamlfile_fail(y, v, "'version' must be 1");
+				return NULL;
+			}
+			have_version = true;
+		} else if (strcmp(ks, list) == 0) {
+			l = v;
+		} else if (extra == NULL || !extra(y, ks, k, v, arg)) {
+			yamlfile_fail(y, k, "unknown top-level key '%s' (%s)",
+			    ks, keys);
+			return NULL;
+		}
+	}
+	if (!have_version) {
+		yamlfile_fail(y, root, "no 'version'");
+		return NULL;
+	}
+	if (l == NULL || l->type != YAML_SEQUENCE_NODE) {
+		yamlfile_fail(y, l != NULL ? l : root,
+		    "'%s' must be a list of %s", list, what);
+		return NULL;
+	}
+	return l;
+}

@@ -43,4 +43,28 @@ void yamlfile_fail(struct yamlfile *y, const yaml_node_t *at,
 /* A scalar's text, or NULL for any other node (or NULL). */
 const char *yamlfile_scalar(const yaml_node_t *);
 
+/*
+ * "One or a list": a scalar counts as a list of itself. The number of
+ * items (0 for any other node), and item i.
+ */
+size_t yamlfile_len(const yaml_node_t *);
+yaml_node_t *yamlfile_item(struct yamlfile *y, yaml_node_t *v, size_t i);
+
+/* Is the key of pr, in mapping m, the key of an earlier pair too? */
+bool yamlfile_repeated(struct yamlfile *y, const yaml_node_t *m,
+    const yaml_node_pair_t *pr);
+
+/*
+ * The top of a configuration file: a mapping with "version: 1" and a list
+ * under the key list ("a list of <what>"). Any other top-level key goes
+ * to extra(), which returns false for a key it does not know or after
+ * failing on its value (extra NULL: none is known); keys names every key
+ * for the message about an unknown one.
+ * Returns the list, or NULL after an error.
+ */
+typedef bool (*yamlfile_key_fn)(struct yamlfile *, const char *key,
+    yaml_node_t *k, yaml_node_t *v, void *arg);
+yaml_node_t *yamlfile_top(struct yamlfile *y, const char *list,
+    const char *what, const char *keys, yamlfile_key_fn extra, void *arg);
+
 #endif

@@ -176,6 +176,12 @@ test_errors(void **state)
 		{ "departments: []\n", "t.yaml:1: no 'version'" },
 		{ "version: 2\ndepartments: []\n",
 		    "t.yaml:1: 'version' must be 1" },
+		{ "version: 1\ndepartments:\n  - name: A\n"
+		    "    location: L1\n    location: L2\n",
+		    "t.yaml:5: department 'A': 'location' given twice" },
+		{ "version: 1\ndepartments:\n  - name: A\n"
+		    "    vlans: [1]\n    vlans: [2]\n",
+		    "t.yaml:5: department 'A': 'vlans' given twice" },
 		{ "version: 1\ndepartments: {a: b}\n",
 		    "t.yaml:2: 'departments' must be a list" },
 		{ "version: 1\ndepartments:\n  - name: A\n"
