@@ -280,7 +280,7 @@ struct inventory *inv_new(const struct oui_db *);
 void inv_free(struct inventory *);
 /* Subscribes the inventory to the observations it folds in. */
 int inv_attach(struct inventory *, struct obs_bus *);
-/* Adds a change callback (at most four); -1 when there is no room. */
+/* Adds a change callback (at most eight); -1 when there is no room. */
 int inv_on_change(struct inventory *, asset_change_fn, void *arg);
 /* During a change callback: old and new values of an identity change. */
 const struct asset_change_info *inv_change_info(const struct inventory *);

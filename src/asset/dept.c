@@ -24,7 +24,7 @@
 
 #include "ward/asset.h"
 #include "ward/dept.h"
-#include "yamlfile.h"
+#include "src/lib/yamlfile.h"
 
 #define DEPT_FILE_MAX	(16u << 20)
 

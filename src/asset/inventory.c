@@ -20,7 +20,7 @@
 
 #define PENDING_MAX 4096	/* IPs named by DNS before they are seen */
 #define PENDING_NAMES 4
-#define INV_LISTENERS 4		/* change callbacks */
+#define INV_LISTENERS 8		/* change callbacks */
 #define MAC_FOR_IP_QUIET (60ULL * 1000000)	/* one report a minute */
 
 struct pending {

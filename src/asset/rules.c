@@ -18,7 +18,7 @@
 
 #include "ward/ident.h"
 #include "asset-private.h"
-#include "yamlfile.h"
+#include "src/lib/yamlfile.h"
 
 #define RULES_MAX	20000
 #define PATTERNS_MAX	64

@@ -1,6 +1,6 @@
 /*
- * yamlfile.h - the YAML configuration files of src/asset/ (fingerprint
- * rules, departments): reading a file whole, parsing it into a libyaml
+ * yamlfile.h - the YAML configuration files (fingerprint rules,
+ * departments, the detection policy): reading a file whole, parsing it into a libyaml
  * document that keeps every node's line, and errors that name the file
  * and the line.
  */

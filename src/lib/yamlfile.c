@@ -1,6 +1,6 @@
 /*
- * yamlfile.c - reading and parsing the YAML configuration files of
- * src/asset/ (see yamlfile.h).
+ * yamlfile.c - reading and parsing ward's YAML configuration files (see
+ * yamlfile.h).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "yamlfile.h"
+#include "src/lib/yamlfile.h"
 
 char *
 yamlfile_read(const char *path, size_t max, size_t *len, char *err,

@@ -1,0 +1,72 @@
+/*
+ * detect-private.h - what the parts of src/detect/ share: the detector,
+ * and the contract between its glue (detect.c), the stateless rules
+ * (rules.c, ioc.c) and the baselines (baseline.c).
+ *
+ * Each part keeps its own state behind an opaque pointer and is called by
+ * the glue for every observation, every inventory change and every batch.
+ */
+#ifndef WARD_DETECT_PRIVATE_H
+#define WARD_DETECT_PRIVATE_H
+
+#include "ward/asset.h"
+#include "ward/detect.h"
+#include "ward/obs.h"
+
+struct rules_state;
+struct baseline;
+
+struct detector {
+	const struct detect_config *cfg;
+	struct inventory *inv;
+	struct alerter	*alerter;
+	struct ioc_set	*ioc;
+	struct rules_state *rules;
+	struct baseline	*bl;
+	struct detect_stats stats;
+	uint64_t	 now;		/* newest capture time seen */
+};
+
+/*
+ * Raises a through the detector's alerter, applying the policy's per-type
+ * overrides (a disabled type is dropped, a severity replaced).
+ */
+void detect_raise(struct detector *, struct alert *);
+
+/* The asset an observation is about (by MAC, else by IP), or NULL. */
+struct asset *detect_subject(const struct detector *,
+    const struct observation *);
+/* The asset that holds ip (its key or one of its IPs), or NULL. */
+struct asset *detect_asset_by_ip(const struct detector *,
+    const struct ward_addr *);
+/* The asset's identified type, or NULL when unknown. */
+const char *detect_asset_type(const struct asset *);
+/* Is the asset of a medical (life-critical) type in the policy? */
+bool detect_is_medical(const struct detector *, const struct asset *);
+bool detect_is_life_critical(const struct detector *, const struct asset *);
+/* Fills the alert's asset (key and ip) from an asset, or from ip alone. */
+void detect_alert_asset(struct alert *, const struct asset *,
+    const struct ward_addr *ip);
+/* Fills the alert's flow tuple from an observation's flow, if any. */
+void detect_alert_flow(struct alert *, const struct observation *);
+
+/* Stateless rules (rules.c). */
+struct rules_state *rules_new(struct detector *);
+void rules_free(struct rules_state *);
+void rules_obs(struct detector *, const struct observation *);
+void rules_change(struct detector *, const struct asset *,
+    enum asset_change, const char *detail, uint64_t ts);
+void rules_tick(struct detector *, uint64_t now);
+size_t rules_memory(const struct rules_state *);
+
+/* Baselines (baseline.c). */
+struct baseline *baseline_new(struct detector *);
+void baseline_free(struct baseline *);
+void baseline_obs(struct detector *, const struct observation *);
+void baseline_change(struct detector *, const struct asset *,
+    enum asset_change, const char *detail, uint64_t ts);
+void baseline_tick(struct detector *, uint64_t now);
+int baseline_load(struct detector *, struct store *);
+int baseline_save(struct detector *, struct store *);
+
+#endif
