@@ -539,8 +539,16 @@ rule_dhcp_starvation(struct detector *d, const struct observation *ob,
 	uint8_t src[6];
 	char mac[MAC_STRLEN];
 	uint64_t window = cfg->dhcp_window;
+	const struct asset *known = inv_find_mac(d->inv, chaddr);
 	bool have_src;
 
+	/*
+	 * Only new clients count: a device the network knew before the
+	 * window (a handheld roaming between access points, a reboot) is
+	 * not draining anything. The inventory saw this message first.
+	 */
+	if (known != NULL && age(ob->ts, known->first) > window)
+		return;
 	if ((t = addrmap_get(&r->dhcp_macs, &key)) == NULL) {
 		if (r->dhcp_macs.n >= DHCP_MACS_MAX)
 			map_prune(&r->dhcp_macs, keep_recent, ob->ts, &window,
@@ -711,8 +719,12 @@ rule_dhcp(struct detector *d, const struct observation *ob)
 	if (obs_get(ob, "v6") != NULL || !f_u64(ob, "msg_type", &type))
 		return;
 	(void)f_u64(ob, "op", &op);
+	/*
+	 * RFC 2131 4.3.2: a renewing or rebinding client fills ciaddr;
+	 * only clients without an address drain the pool.
+	 */
 	if (op == 1 && (type == DHCP_DISCOVER || type == DHCP_REQUEST) &&
-	    f_mac(ob, "chaddr", chaddr))
+	    f_mac(ob, "chaddr", chaddr) && !f_addr(ob, "ciaddr", &yi))
 		rule_dhcp_starvation(d, ob, chaddr);
 	if (op == 2 && (type == DHCP_OFFER || type == DHCP_ACK))
 		rule_dhcp_server(d, ob, type);
@@ -1257,7 +1269,8 @@ domain_allowed(const struct detector *d, const char *name)
 
 static void
 rule_internet(struct detector *d, const struct observation *ob,
-    const struct ward_addr *dst, uint8_t proto, uint16_t dport)
+    const struct ward_addr *src, const struct ward_addr *dst, uint8_t proto,
+    uint16_t dport)
 {
 	const struct asset *a;
 	const char *name, *type;
@@ -1268,7 +1281,10 @@ rule_internet(struct detector *d, const struct observation *ob,
 	    addr_is_multicast(dst) || cidr_list_has(&d->cfg->internet_allow,
 	    dst))
 		return;
-	if ((a = detect_subject(d, ob)) == NULL || !detect_is_medical(d, a))
+	/* Behind a router the MAC is the router's: the address tells. */
+	if ((a = detect_subject(d, ob)) == NULL || a->router)
+		a = detect_asset_by_ip(d, src);
+	if (a == NULL || !detect_is_medical(d, a))
 		return;
 	name = dns_name_of(d->rules, dst);
 	if (name != NULL && d->cfg->internet_allow_domains.n > 0 &&
@@ -1276,7 +1292,7 @@ rule_internet(struct detector *d, const struct observation *ob,
 		return;
 	type = detect_asset_type(a);
 	alert_init(&al, ALERT_INTERNET_CONNECTION, ob->ts);
-	detect_alert_asset(&al, a, ob->ip.family != 0 ? &ob->ip : NULL);
+	detect_alert_asset(&al, a, src);
 	detect_alert_flow(&al, ob);
 	set_peer(&al, dst);
 	addr_fmt(dst, buf, sizeof(buf));
@@ -1444,7 +1460,7 @@ rule_flow_new(struct detector *d, const struct observation *ob)
 	if (ioc_count(d->ioc) > 0)
 		rule_ioc_flow(d, ob, &src, &dst, (uint8_t)proto,
 		    (uint16_t)dport);
-	rule_internet(d, ob, &dst, (uint8_t)proto, (uint16_t)dport);
+	rule_internet(d, ob, &src, &dst, (uint8_t)proto, (uint16_t)dport);
 	rule_scan(d, ob, &src, &dst, (uint8_t)proto, (uint16_t)dport);
 }
 
