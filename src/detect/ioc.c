@@ -370,7 +370,8 @@ is_ja4(const char *s)
 	for (; *s != '\0'; s++) {
 		if (*s == '_')
 			parts++;
-		else if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+		else if (!((*s >= 'a' && *s <= 'z') ||
+		    (*s >= '0' && *s <= '9')))
 			return false;
 	}
 	return parts == 3;
@@ -442,7 +443,8 @@ data_line(struct ld *l, char *line)
 	e->kind = (enum ioc_kind)k;
 	switch (e->kind) {
 	case IK_ADDR:
-		if (strchr(val, '/') != NULL || cidr_parse(val, &e->net) == -1) {
+		if (strchr(val, '/') != NULL ||
+		    cidr_parse(val, &e->net) == -1) {
 			free(e);
 			return fail(l, "indicator '%s' is not an address "
 			    "(Intel::ADDR)", val);
