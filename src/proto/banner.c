@@ -92,6 +92,28 @@ emit_credential(struct proto_ctx *ctx, const char *protocol,
 	obs_emit(ctx->bus, &o);
 }
 
+/*
+ * A server refusing a login (a banner observation with `login` "failed"):
+ * what brute-force detection counts. The user is the one the client
+ * gave, when known.
+ */
+static void
+emit_login_failed(struct proto_ctx *ctx, const char *protocol,
+    const uint8_t *user, size_t un, int code)
+{
+	struct observation o;
+
+	if (ctx->bus == NULL)
+		return;
+	emit_banner(ctx, protocol, "server", NULL, 0, &o);
+	(void)obs_cstr(&o, "login", "failed");
+	if (code > 0)
+		(void)obs_u64(&o, "code", (uint64_t)code);
+	if (un > 0)
+		(void)obs_str(&o, "user", user, un);
+	obs_emit(ctx->bus, &o);
+}
+
 /* ---------------------------------------------------------------- Telnet */
 
 #define IAC	255
@@ -114,6 +136,7 @@ struct telnet_state {
 	uint8_t		 user[USER_MAX];
 	size_t		 un;
 	size_t		 typed;		/* password bytes counted, not kept */
+	bool		 await_result;	/* a password was sent */
 };
 
 static bool
@@ -160,10 +183,21 @@ telnet_server_byte(struct proto_ctx *ctx, struct telnet_state *st,
 		if (st->bn == sizeof(st->banner))
 			telnet_banner(ctx, st);
 	}
+	/*
+	 * login(1) and most embedded shells answer a wrong password with
+	 * "Login incorrect"; BusyBox and some devices say "Login failed"
+	 * or "Access denied". Only looked for right after a password.
+	 */
+	if (st->await_result && (tail_is(st, "incorrect") ||
+	    tail_is(st, "login failed") || tail_is(st, "denied"))) {
+		st->await_result = false;
+		emit_login_failed(ctx, "telnet", st->user, st->un, 0);
+	}
 	if (tail_is(st, "login:") || tail_is(st, "username:") ||
 	    tail_is(st, "login: ") || tail_is(st, "username: ")) {
 		if (!st->banner_done)
 			telnet_banner(ctx, st);
+		st->await_result = false;
 		if (st->mode != TN_USER) {
 			st->mode = TN_USER;
 			st->un = 0;
@@ -203,6 +237,7 @@ telnet_client_byte(struct proto_ctx *ctx, struct telnet_state *st,
 			emit_credential(ctx, "telnet", "login", st->user, st->un,
 			    st->typed > 0, NULL, 0);
 			st->typed = 0;
+			st->await_result = true;
 		} else {
 			st->typed++;
 		}
@@ -298,6 +333,7 @@ struct ftp_state {
 	uint8_t		 user[USER_MAX];
 	size_t		 un;
 	uint32_t	 transfers;	/* STOR, RETR, APPE seen */
+	bool		 pass_sent;	/* PASS awaits its reply */
 };
 
 /*
@@ -415,6 +451,12 @@ ftp_reply(struct proto_ctx *ctx, struct ftp_state *st, const uint8_t *p,
 		st->in_multi = true;
 		memcpy(st->code, p, 3);
 	}
+	/* RFC 959 5.4: PASS is answered 230, 202, 332, or 530 (refused). */
+	if (st->pass_sent && st->greeted) {
+		st->pass_sent = false;
+		if (memcmp(p, "530", 3) == 0)
+			emit_login_failed(ctx, "ftp", st->user, st->un, 530);
+	}
 	if (!st->greeted) {
 		st->greeted = true;
 		if (ctx->bus != NULL) {
@@ -477,6 +519,7 @@ ftp_command(struct proto_ctx *ctx, struct ftp_state *st, const uint8_t *p,
 		/* RFC 959 4.1.1: the password itself is never copied. */
 		emit_credential(ctx, "ftp", "user-pass", st->user, st->un,
 		    an > 0, NULL, 0);
+		st->pass_sent = true;
 	} else if (text_caseeq(p, cl, "PORT")) {
 		if (ftp_hostport(arg, an, &a, &port) == -1)
 			proto_malformed(ctx, MAL_FTP_BAD_ADDRESS, "ftp",
@@ -1115,6 +1158,28 @@ pg_server_msg(struct proto_ctx *ctx, struct pg_state *st, uint8_t type,
 		}
 	} else if (type == 'Z') {
 		/* ReadyForQuery: the start-up is over. */
+		st->lost = true;
+	} else if (type == 'E') {
+		/*
+		 * ErrorResponse during start-up: (type, string) fields
+		 * ended by a zero byte; SQLSTATE (field 'C') class 28 is
+		 * invalid_authorization_specification, 28P01 a wrong
+		 * password (Appendix A, Error Codes).
+		 */
+		uint8_t ft;
+
+		while (cur_u8(&c, &ft) == 0 && ft != 0) {
+			struct cursor v = mysql_cstr(&c, true, &ok);
+
+			if (!ok)
+				goto bad;
+			if (ft == 'C' && v.len == 5 &&
+			    memcmp(v.p, "28", 2) == 0) {
+				emit_login_failed(ctx, "postgresql", st->user,
+				    st->un, 0);
+				break;
+			}
+		}
 		st->lost = true;
 	}
 	return;

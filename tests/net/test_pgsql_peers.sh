@@ -184,6 +184,7 @@ for r in rows:
             f['version'] = params['server_version']
 
 ward = {}
+refused = []  # banners with login 'failed': the server said no
 for e in pc.events(eve):
     if e['event_type'] not in ('banner', 'credential'):
         continue
@@ -192,6 +193,9 @@ for e in pc.events(eve):
         continue
     w = ward.setdefault(e['src_port'], {'client': [], 'server': [],
                                         'credential': []})
+    if b.get('login') == 'failed':
+        refused.append((b.get('user'), e['src_port']))
+        continue
     w[b['role'] if e['event_type'] == 'banner' else 'credential'].append(b)
 
 ck.same('connections seen by tshark', len(flows), 6)
@@ -241,5 +245,7 @@ ck.same('schemes', [(c['user'], c['scheme'], c['password']) for c in creds],
         [('clear', 'cleartext', True), ('md5u', 'md5', False),
          ('scramu', 'sasl', False), ('trustu', 'trust', False),
          ('md5u', 'md5', False)])
+# The wrong password, and only it, is reported refused (SQLSTATE 28P01).
+ck.same('refused logins', [u for u, _ in refused], ['md5u'])
 ck.done('%d connections, %d credentials' % (len(flows), len(creds)))
 PY

@@ -147,7 +147,13 @@ ck.same('client lines', client_lines[:4], [user, wrong, user, pw])
 end = server.index('login:') + len('login:')
 want = server[:end].strip('\r\n ')
 banners = [pc.body(e) for e in pc.events(eve, 'banner')
-           if pc.body(e).get('protocol') == 'telnet']
+           if pc.body(e).get('protocol') == 'telnet'
+           and pc.body(e).get('login') != 'failed']
+# The refused login is reported once, with its user.
+refused = [pc.body(e) for e in pc.events(eve, 'banner')
+           if pc.body(e).get('login') == 'failed']
+ck.same('refused logins', [(r.get('protocol'), r.get('user'))
+                           for r in refused], [('telnet', user)])
 ck.same('banners', len(banners), 1)
 if banners:
     ck.same('banner', banners[0].get('banner'), pc.ward_text(want))

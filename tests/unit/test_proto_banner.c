@@ -456,6 +456,93 @@ test_pgsql(void **state)
 	}
 }
 
+/*
+ * Refused logins: FTP 530 after PASS, Telnet "Login incorrect" after a
+ * password, PostgreSQL ErrorResponse of SQLSTATE class 28; an accepted
+ * login and a "failed" in the message of the day give nothing.
+ */
+static void
+test_login_failed(void **state)
+{
+	static const char pgstart[] = "\x00\x03\x00\x00user\0admin\0"
+	    "database\0emr\0";
+	static const char pgerr[] = "SFATAL\0VFATAL\0C28P01\0Mpassword "
+	    "authentication failed for user \"admin\"\0\0";
+	const struct observation *o;
+
+	(void)state;
+	for (size_t step = 0; step <= 1; step++) {
+		struct sess s;
+		struct msg c1, s1, c2, s2;
+
+		sess_init(&s, &dissector_ftp, 21);
+		sess_send(&s, 1, "220 (vsFTPd 3.0.3)\r\n", 20, step);
+		sess_send(&s, 0, "USER admin\r\n", 12, step);
+		sess_send(&s, 1, "331 Please specify the password.\r\n", 34,
+		    step);
+		sess_send(&s, 0, "PASS guess1\r\n", 13, step);
+		sess_send(&s, 1, "530 Login incorrect.\r\n", 22, step);
+		sess_send(&s, 0, "PASS guess2\r\n", 13, step);
+		sess_send(&s, 1, "230 Login successful.\r\n", 23, step);
+		sess_send(&s, 1, "530 Please login with USER and PASS.\r\n",
+		    38, step);
+		o = nth(&s.fx, OBS_BANNER, 1);
+		assert_non_null(o);
+		assert_str(o, "protocol", "ftp");
+		assert_str(o, "login", "failed");
+		assert_int_equal(get_u64(o, "code"), 530);
+		assert_str(o, "user", "admin");
+		assert_subject_ip(o, SERVER_IP);
+		assert_int_equal(count_kind(&s.fx, OBS_BANNER), 2);
+		assert_int_equal(count_kind(&s.fx, OBS_CREDENTIAL), 2);
+		assert_secret_absent(&s.fx, "guess");
+		sess_free(&s);
+
+		sess_init(&s, &dissector_telnet, 23);
+		sess_send(&s, 1, "pacs login: ", 12, step);
+		sess_send(&s, 0, "root\r\n", 6, 1);
+		sess_send(&s, 1, "Password: ", 10, step);
+		sess_send(&s, 0, "wrong\r\n", 7, 1);
+		sess_send(&s, 1, "\r\nLogin incorrect\r\npacs login: ", 32,
+		    step);
+		sess_send(&s, 0, "root\r\n", 6, 1);
+		sess_send(&s, 1, "Password: ", 10, step);
+		sess_send(&s, 0, "right\r\n", 7, 1);
+		sess_send(&s, 1, "Last failed login: never\r\n$ ", 29,
+		    step);
+		o = nth(&s.fx, OBS_BANNER, 1);
+		assert_non_null(o);
+		assert_str(o, "protocol", "telnet");
+		assert_str(o, "login", "failed");
+		assert_str(o, "user", "root");
+		assert_int_equal(count_kind(&s.fx, OBS_BANNER), 2);
+		assert_int_equal(count_kind(&s.fx, OBS_CREDENTIAL), 2);
+		sess_free(&s);
+
+		memset(&c1, 0, sizeof(c1));
+		memset(&s1, 0, sizeof(s1));
+		memset(&c2, 0, sizeof(c2));
+		memset(&s2, 0, sizeof(s2));
+		pg_msg(&c1, 0, pgstart, sizeof(pgstart));
+		pg_msg(&s1, 'R', "\0\0\0\x03", 4);
+		pg_msg(&c2, 'p', "guess\0", 6);
+		pg_msg(&s2, 'E', pgerr, sizeof(pgerr) - 1);
+		sess_init(&s, &dissector_pgsql, 5432);
+		sess_send(&s, 0, c1.b, c1.n, step);
+		sess_send(&s, 1, s1.b, s1.n, step);
+		sess_send(&s, 0, c2.b, c2.n, step);
+		sess_send(&s, 1, s2.b, s2.n, step);
+		o = nth(&s.fx, OBS_BANNER, 1);
+		assert_non_null(o);
+		assert_str(o, "protocol", "postgresql");
+		assert_str(o, "login", "failed");
+		assert_str(o, "user", "admin");
+		assert_subject_ip(o, SERVER_IP);
+		assert_int_equal(malform_total(&s.fx.mal), 0);
+		sess_free(&s);
+	}
+}
+
 static void
 test_pgsql_bad(void **state)
 {
@@ -485,6 +572,7 @@ main(void)
 		cmocka_unit_test(test_ftp),
 		cmocka_unit_test(test_ftp_bad),
 		cmocka_unit_test(test_ftp_expect),
+		cmocka_unit_test(test_login_failed),
 		cmocka_unit_test(test_smtp),
 		cmocka_unit_test(test_smtp_bad),
 		cmocka_unit_test(test_tls_follows),
