@@ -19,6 +19,7 @@
 #ifndef WARD_STORE_H
 #define WARD_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -154,9 +155,9 @@ int store_foreach_change(struct store *, const char *key, store_change_fn,
  * key), "type" (key: a device type) or "network" (key: ""); kind "peer",
  * "service", "protocol", "dicom_ae"... (src/detect/baseline.c); state
  * "learned", "approved", "rejected" or "pending". A state set by a person
- * (approved, rejected) is never replaced by a save of the detector's own
- * (learned, pending); each such change takes the next review number, so a
- * running detector picks up the changes made since its last save.
+ * (approved, rejected) is never replaced by a save of the detector; each
+ * change a person makes takes the next review number, so a running
+ * detector picks up the changes made since its last save.
  */
 struct store_bl_item {
 	int64_t		 id;		/* row id (0: a new item) */
@@ -189,7 +190,9 @@ struct store_bl_filter {
 	const char	*type;		/* assets of this type, and the type */
 	const char	*kind;
 	const char	*state;
-	int64_t		 reviewed_after;	/* 0: any */
+	/* Only the items a person reviewed after this review number. */
+	bool		 reviewed_only;
+	int64_t		 reviewed_after;
 };
 
 typedef int (*store_bl_item_fn)(const struct store_bl_item *, void *arg);

@@ -49,6 +49,7 @@
 
 enum bl_kind {
 	BK_PEER,
+	BK_CLIENT,
 	BK_SERVICE_USED,
 	BK_SERVICE,
 	BK_PROTOCOL,
@@ -82,6 +83,8 @@ static const struct kind_info {
 	const char	*what;
 } kinds[BK_COUNT] = {
 	[BK_PEER] = { "peer", ALERT_NEW_PEER, false, "talks to a new peer" },
+	[BK_CLIENT] = { "client", ALERT_NEW_PEER, false,
+	    "is reached by a new peer" },
 	[BK_SERVICE_USED] = { "service_used", ALERT_NEW_SERVICE, false,
 	    "uses a new service" },
 	[BK_SERVICE] = { "service", ALERT_NEW_SERVICE, true,
@@ -122,7 +125,12 @@ struct bl_owner {
 	uint32_t	 ndeferred;
 	bool		 dirty;		/* the asset row changed */
 	uint64_t	 first;		/* learning start */
-	uint64_t	 defer_until;	/* 0: decide at once */
+	/*
+	 * A new asset's decisions wait for its identification: until a
+	 * tick finds its type, or a tick at or past defer_until.
+	 */
+	bool		 deferring;
+	uint64_t	 defer_until;
 
 	/* Hours and volumes (assets). */
 	uint32_t	 days;
@@ -180,6 +188,14 @@ struct baseline {
 	uint64_t	 dropped;	/* items over a cap */
 	struct bl_assoc	*assoc;
 };
+
+/*
+ * How a judgement reports: alert on a deviation; decide but stay silent
+ * (inbound peers: the initiator's own baseline speaks for the
+ * conversation); or learn with another item that was judged (the service
+ * used on a new peer goes with the peer's decision).
+ */
+enum judge_how { J_ALERT, J_SILENT, J_WITH };
 
 /* Where a judgement comes from, for the alert. */
 struct ctx {
@@ -659,14 +675,31 @@ decide(const struct detector *d, const struct bl_owner *o, enum bl_kind k,
 }
 
 /*
+ * The peer item a service_used item ("peer proto/port") goes with, or
+ * NULL.
+ */
+static struct bl_item *
+used_peer(const struct baseline *b, const struct bl_item *it)
+{
+	char peer[BL_VALUE_MAX];
+	size_t n = strcspn(it->value, " ");
+
+	if (it->kind != BK_SERVICE_USED || n >= sizeof(peer))
+		return NULL;
+	memcpy(peer, it->value, n);
+	peer[n] = '\0';
+	return item_find(b, it->owner, BK_PEER, peer);
+}
+
+/*
  * Judges one item of an asset: known and settled, nothing; known and
  * pending or rejected, the alert again (the engine counts repeats); new,
- * learned or pending with an alert. quiet stores without alerting (the
- * item is implied by another that alerted). True for a deviation.
+ * learned or pending with an alert (see enum judge_how). True for a
+ * deviation.
  */
 static bool
 judge(struct detector *d, struct bl_owner *o, enum bl_kind k, const char *v,
-    const struct ctx *c, bool quiet)
+    const struct ctx *c, enum judge_how how)
 {
 	struct baseline *b = d->bl;
 	struct bl_item *it;
@@ -680,16 +713,24 @@ judge(struct detector *d, struct bl_owner *o, enum bl_kind k, const char *v,
 			it->last = c->ts;
 		it->count++;
 		mark_dirty(b, it);
+		if (k == BK_SERVICE_USED && it->state == BS_PENDING) {
+			/* It follows a person's decision on its peer. */
+			const struct bl_item *p = used_peer(b, it);
+
+			if (p != NULL && (p->state == BS_APPROVED ||
+			    p->state == BS_REJECTED))
+				it->state = p->state;
+		}
 		if (it->deferred || settled(it))
 			return false;
-		if (!quiet)
+		if (how == J_ALERT)
 			raise_item(d, o, k, v, it->state, c,
 			    it->state == BS_REJECTED ? "rejected" :
 			    "pending review");
 		return true;
 	}
-	st = decide(d, o, k, v, c->ts, &why);
-	if (st == BS_PENDING && o->type == NULL && c->ts < o->defer_until) {
+	st = how == J_WITH ? BS_PENDING : decide(d, o, k, v, c->ts, &why);
+	if (o->deferring) {
 		/* A new asset: wait for its identification. */
 		if ((it = item_add(b, o, k, v, BS_PENDING, c->ts)) != NULL) {
 			it->deferred = true;
@@ -704,7 +745,7 @@ judge(struct detector *d, struct bl_owner *o, enum bl_kind k, const char *v,
 		if (st == BS_LEARNED)
 			contribute_item(d, o, it);
 	}
-	if (st == BS_PENDING && !quiet)
+	if (st == BS_PENDING && how == J_ALERT)
 		raise_item(d, o, k, v, st, c, why);
 	return st == BS_PENDING;
 }
@@ -724,7 +765,14 @@ resolve(struct detector *d, struct bl_owner *o, const struct asset *a)
 		it->state = (uint8_t)decide(d, o, it->kind, it->value,
 		    it->first, &why);
 		mark_dirty(d->bl, it);
-		if (it->state == BS_PENDING)
+		if (it->state == BS_PENDING && it->kind == BK_SERVICE_USED) {
+			const struct bl_item *p = used_peer(d->bl, it);
+
+			/* The peer's own alert speaks for it. */
+			if (p != NULL && !settled(p) && !p->deferred)
+				continue;
+		}
+		if (it->state == BS_PENDING && it->kind != BK_CLIENT)
 			raise_item(d, o, it->kind, it->value, BS_PENDING, &c,
 			    why);
 		else
@@ -849,15 +897,15 @@ activity(struct detector *d, struct bl_owner *o, const struct ctx *c)
 			o->days++;
 			o->dirty = true;
 		}
-		(void)judge(d, o, BK_HOUR, v, c, false);
+		(void)judge(d, o, BK_HOUR, v, c, J_ALERT);
 	} else if (o->days >= d->cfg->hours_min_days)
-		(void)judge(d, o, BK_HOUR, v, c, false);
+		(void)judge(d, o, BK_HOUR, v, c, J_ALERT);
 }
 
 /*
- * Bytes and packets of a flow record, in the hour it ended: the busiest
- * hour is learned while learning; past it, an hour over max(volume_factor
- * x that, volume_floor) raises one volume_anomaly.
+ * Bytes and packets an asset sent, by the hour its flow records end: the
+ * busiest hour is learned while learning; past it, an hour over
+ * max(volume_factor x that, volume_floor) raises one volume_anomaly.
  */
 static void
 volume(struct detector *d, struct bl_owner *o, const struct ctx *c,
@@ -896,7 +944,7 @@ volume(struct detector *d, struct bl_owner *o, const struct ctx *c,
 	if (c->ob != NULL)
 		detect_alert_flow(&al, c->ob);
 	alert_object(&al, "hourly bytes");
-	alert_message(&al, "%s sent and received %llu bytes this hour, over "
+	alert_message(&al, "%s sent %llu bytes this hour, over "
 	    "%.0f (%.1f x its busiest learned hour of %llu, at least %llu)",
 	    o->key, (unsigned long long)o->vol_bytes, limit,
 	    d->cfg->volume_factor, (unsigned long long)o->bytes_max,
@@ -953,10 +1001,11 @@ on_service(struct detector *d, const struct observation *ob)
 		struct ctx c = { ob, ini, p1, ob->ts };
 
 		if (o != NULL && !known_infra) {
-			bool dev = judge(d, o, BK_PEER, p1, &c, false);
+			bool dev = judge(d, o, BK_PEER, p1, &c, J_ALERT);
 
 			activity(d, o, &c);
-			(void)judge(d, o, BK_SERVICE_USED, used, &c, dev);
+			(void)judge(d, o, BK_SERVICE_USED, used, &c,
+			    dev ? J_WITH : J_ALERT);
 		}
 	}
 	if (resp != NULL && resp != ini) {
@@ -964,37 +1013,40 @@ on_service(struct detector *d, const struct observation *ob)
 		struct ctx c = { ob, resp, p0, ob->ts };
 
 		if (o != NULL) {
-			(void)judge(d, o, BK_SERVICE, sv, &c, false);
-			if (!known_infra) {
-				activity(d, o, &c);
-				(void)judge(d, o, BK_PEER, p0, &c, false);
-			}
+			(void)judge(d, o, BK_SERVICE, sv, &c, J_ALERT);
+			if (!known_infra)
+				(void)judge(d, o, BK_CLIENT, p0, &c, J_SILENT);
 		}
 	}
 }
 
-/* A flow record: volumes of both ends, and the protocol spoken. */
+/* A u64 field of an observation, 0 when absent. */
+static uint64_t
+field_u64(const struct observation *ob, const char *key)
+{
+	const struct obs_field *f = obs_get(ob, key);
+
+	return f != NULL && f->type == OV_U64 ? f->v.u : 0;
+}
+
+/*
+ * A flow record: what each end sent (bytes and packets, in the hour the
+ * record ends), and the protocol spoken once the responder answered.
+ */
 static void
 on_flow(struct detector *d, const struct observation *ob)
 {
 	struct fview v;
-	const struct obs_field *f;
-	uint64_t bytes = 0, pkts = 0, back = 0;
+	uint64_t bytes[2], pkts[2];
 	char peer[ADDR_STRLEN + 4];
 	struct asset *ends[2];
 
 	if (!fview_get(ob, &v))
 		return;
-	if ((f = obs_get(ob, "bytes_toserver")) != NULL && f->type == OV_U64)
-		bytes += f->v.u;
-	if ((f = obs_get(ob, "bytes_toclient")) != NULL && f->type == OV_U64)
-		bytes += f->v.u;
-	if ((f = obs_get(ob, "pkts_toserver")) != NULL && f->type == OV_U64)
-		pkts += f->v.u;
-	if ((f = obs_get(ob, "pkts_toclient")) != NULL && f->type == OV_U64) {
-		pkts += f->v.u;
-		back = f->v.u;
-	}
+	bytes[0] = field_u64(ob, "bytes_toserver");
+	bytes[1] = field_u64(ob, "bytes_toclient");
+	pkts[0] = field_u64(ob, "pkts_toserver");
+	pkts[1] = field_u64(ob, "pkts_toclient");
 	ends[0] = end_asset(d, &v, 0);
 	ends[1] = end_asset(d, &v, 1);
 	for (int i = 0; i < 2; i++) {
@@ -1005,10 +1057,11 @@ on_flow(struct detector *d, const struct observation *ob)
 		    (o = owner_of(d, ends[i], ob->ts)) == NULL)
 			continue;
 		c.peer = peer_value(&v.ip[1 - i], peer, sizeof(peer));
-		volume(d, o, &c, bytes, pkts);
-		if (v.app != NULL && back > 0 && !addr_is_special(&v.ip[1]) &&
+		volume(d, o, &c, bytes[i], pkts[i]);
+		if (v.app != NULL && pkts[1] > 0 &&
+		    !addr_is_special(&v.ip[1]) &&
 		    !cidr_list_has(&d->cfg->scan_allow, &v.ip[0]))
-			(void)judge(d, o, BK_PROTOCOL, v.app, &c, false);
+			(void)judge(d, o, BK_PROTOCOL, v.app, &c, J_ALERT);
 	}
 }
 
@@ -1032,7 +1085,7 @@ app_protocol(struct detector *d, struct bl_owner *o, const struct ctx *c)
 	const struct flow *f = c->ob->flow;
 
 	if (f != NULL && f->app != NULL && f->app->name != NULL)
-		(void)judge(d, o, BK_PROTOCOL, f->app->name, c, false);
+		(void)judge(d, o, BK_PROTOCOL, f->app->name, c, J_ALERT);
 }
 
 static struct bl_assoc *
@@ -1056,7 +1109,7 @@ dicom_sops(struct detector *d, struct bl_owner *o, const struct ctx *c,
 		if (n > 0 && n < sizeof(uid) && strncmp(list, "...", 3) != 0) {
 			memcpy(uid, list, n);
 			uid[n] = '\0';
-			(void)judge(d, o, BK_DICOM_SOP, uid, c, false);
+			(void)judge(d, o, BK_DICOM_SOP, uid, c, J_ALERT);
 		}
 		list = strchr(list, ';');
 		if (list != NULL)
@@ -1088,7 +1141,7 @@ on_dicom(struct detector *d, struct bl_owner *o, const struct ctx *c)
 		(void)snprintf(as->pair, sizeof(as->pair), "%s->%s", calling,
 		    called);
 		if (owner_learning(d, o, c->ts)) {
-			(void)judge(d, o, BK_DICOM_AE, as->pair, c, false);
+			(void)judge(d, o, BK_DICOM_AE, as->pair, c, J_ALERT);
 			dicom_sops(d, o, c, obs_get_str(ob,
 			    "abstract_syntaxes"));
 		}
@@ -1100,12 +1153,12 @@ on_dicom(struct detector *d, struct bl_owner *o, const struct ctx *c)
 	if (strcmp(cmd, "C-STORE-RQ") == 0) {
 		if (as != NULL && as->flow_id == ob->flow->id &&
 		    as->pair[0] != '\0')
-			(void)judge(d, o, BK_DICOM_AE, as->pair, c, false);
+			(void)judge(d, o, BK_DICOM_AE, as->pair, c, J_ALERT);
 		if ((s = obs_get_str(ob, "sop_class_uid")) != NULL)
-			(void)judge(d, o, BK_DICOM_SOP, s, c, false);
+			(void)judge(d, o, BK_DICOM_SOP, s, c, J_ALERT);
 	} else if (strcmp(cmd, "C-MOVE-RQ") == 0 &&
 	    (s = obs_get_str(ob, "move_destination")) != NULL)
-		(void)judge(d, o, BK_DICOM_MOVE, s, c, false);
+		(void)judge(d, o, BK_DICOM_MOVE, s, c, J_ALERT);
 }
 
 static void
@@ -1120,12 +1173,12 @@ on_hl7(struct detector *d, struct bl_owner *o, const struct ctx *c)
 	if (type != NULL) {
 		(void)snprintf(v, sizeof(v), "%s%s%s", type,
 		    trig != NULL ? "^" : "", trig != NULL ? trig : "");
-		(void)judge(d, o, BK_HL7_TYPE, v, c, false);
+		(void)judge(d, o, BK_HL7_TYPE, v, c, J_ALERT);
 	}
 	if (app != NULL || fac != NULL) {
 		(void)snprintf(v, sizeof(v), "%s/%s", app != NULL ? app : "",
 		    fac != NULL ? fac : "");
-		(void)judge(d, o, BK_HL7_PARTNER, v, c, false);
+		(void)judge(d, o, BK_HL7_PARTNER, v, c, J_ALERT);
 	}
 }
 
@@ -1139,7 +1192,7 @@ on_mqtt(struct detector *d, struct bl_owner *o, const struct ctx *c)
 		return;
 	if (strcmp(type, "publish") == 0 &&
 	    (s = obs_get_str(c->ob, "topic")) != NULL)
-		(void)judge(d, o, BK_MQTT_PUBLISH, s, c, false);
+		(void)judge(d, o, BK_MQTT_PUBLISH, s, c, J_ALERT);
 	else if (strcmp(type, "subscribe") == 0 &&
 	    (s = obs_get_str(c->ob, "topics")) != NULL) {
 		while (*s != '\0') {
@@ -1149,7 +1202,7 @@ on_mqtt(struct detector *d, struct bl_owner *o, const struct ctx *c)
 				memcpy(v, s, n);
 				v[n] = '\0';
 				(void)judge(d, o, BK_MQTT_SUBSCRIBE, v, c,
-				    false);
+				    J_ALERT);
 			}
 			s += n;
 			if (*s == ',')
@@ -1162,15 +1215,21 @@ on_mqtt(struct detector *d, struct bl_owner *o, const struct ctx *c)
 static void
 on_phi(struct detector *d, struct bl_owner *o, const struct ctx *c)
 {
-	const struct bl_item *it;
+	const struct bl_item *it = NULL;
 	const char *proto = obs_get_str(c->ob, "proto");
 	struct alert al;
 
 	if (c->peer == NULL || owner_learning(d, o, c->ts))
 		return;
-	it = item_find(d->bl, o, BK_PEER, c->peer);
-	if (it != NULL && settled(it))
-		return;
+	/* Known as a peer or a client; a new asset's wait for its type. */
+	for (int k = BK_PEER; k <= BK_CLIENT; k++) {
+		const struct bl_item *i = item_find(d->bl, o, k, c->peer);
+
+		if (i != NULL && (settled(i) || i->deferred))
+			return;
+		if (i != NULL)
+			it = i;
+	}
 	alert_init(&al, ALERT_PHI_NEW_PEER, c->ts);
 	detect_alert_asset(&al, c->a, NULL);
 	detect_alert_flow(&al, c->ob);
@@ -1261,8 +1320,10 @@ baseline_change(struct detector *d, const struct asset *a,
 	if (addrmap_get(&b->assets, &k) != NULL ||
 	    (o = owner_of(d, a, ts)) == NULL)
 		return;
-	if (d->cfg->mode != DETECT_LEARN)
+	if (d->cfg->mode != DETECT_LEARN) {
+		o->deferring = true;
 		o->defer_until = ts + BL_DEFER;
+	}
 	if (!net_enforcing(d, ts))
 		return;
 	alert_init(&al, ALERT_UNKNOWN_DEVICE, ts);
@@ -1303,9 +1364,11 @@ baseline_tick(struct detector *d, uint64_t now)
 			o->type = type_owner(d, type);
 		if (!owner_learning(d, o, now))
 			contribute(d, o);
-		if (o->ndeferred > 0 && (o->type != NULL ||
-		    now >= o->defer_until))
+		if (o->deferring && (o->type != NULL ||
+		    now >= o->defer_until)) {
+			o->deferring = false;
 			resolve(d, o, v[i]);
+		}
 	}
 	d->stats.baseline_items = b->n;
 }
@@ -1359,6 +1422,7 @@ apply_item(struct detector *d, const struct store_bl_item *si, bool loading)
 	}
 	it->state = (uint8_t)st;
 	it->id = si->id;
+
 	if (o->contributed != NULL)
 		contribute_item(d, o, it);
 	return 0;
@@ -1467,6 +1531,7 @@ baseline_save(struct detector *d, struct store *s)
 		o->dirty = false;
 	/* Decisions a person made since the last save. */
 	memset(&f, 0, sizeof(f));
+	f.reviewed_only = true;
 	f.reviewed_after = b->reviewed;
 	return store_bl_foreach_item(s, &f, review_item, d);
 }

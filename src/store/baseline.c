@@ -104,7 +104,7 @@ store_bl_foreach_item(struct store *s, const struct store_bl_filter *f,
 	    "  JOIN asset_identity i ON i.asset = a.id WHERE i.type = ?3)))"
 	    " AND (?4 IS NULL OR kind = ?4)"
 	    " AND (?5 IS NULL OR state = ?5)"
-	    " AND reviewed > ?6"
+	    " AND (?7 = 0 OR reviewed > ?6)"
 	    " ORDER BY scope, key, kind, value";
 	struct store_bl_filter none;
 	struct store_bl_item it;
@@ -123,6 +123,7 @@ store_bl_foreach_item(struct store *s, const struct store_bl_filter *f,
 	bind_str(st, 4, f->kind);
 	bind_str(st, 5, f->state);
 	sqlite3_bind_int64(st, 6, f->reviewed_after);
+	sqlite3_bind_int(st, 7, f->reviewed_only);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		it.id = sqlite3_column_int64(st, 0);
 		it.scope = col_s(st, 1);
@@ -190,8 +191,7 @@ store_bl_put_item(struct store *s, struct store_bl_item *it)
 	    "INSERT INTO baseline_items (scope, key, kind, value, state,"
 	    " first, last, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
 	    " ON CONFLICT (scope, key, kind, value) DO UPDATE SET"
-	    " state = CASE WHEN state IN ('approved', 'rejected') AND"
-	    "  excluded.state IN ('learned', 'pending') THEN state"
+	    " state = CASE WHEN state IN ('approved', 'rejected') THEN state"
 	    "  ELSE excluded.state END,"
 	    " first = min(first, excluded.first),"
 	    " last = max(last, excluded.last),"
