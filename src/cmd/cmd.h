@@ -10,6 +10,7 @@
 #include "ward/asset.h"
 #include "ward/capture.h"
 #include "ward/dept.h"
+#include "ward/detect.h"
 #include "ward/ident.h"
 #include "ward/oui.h"
 #include "ward/output.h"
@@ -27,6 +28,7 @@ extern const struct cmd commands[];
 int cmd_analyze(int, char **);
 int cmd_sensor(int, char **);
 int cmd_inventory(int, char **);
+int cmd_baseline(int, char **);
 int cmd_version(int, char **);
 int cmd_help(int, char **);
 
@@ -48,6 +50,7 @@ struct run_opts {
 	bool		 progress;
 	size_t		 flow_memcap;
 	uint64_t	 flush_usec;	/* wall time between store batches */
+	int		 detect_mode;	/* -1: none; else a detect_mode */
 };
 
 /* An identity change waiting for the next store batch. */
@@ -76,6 +79,9 @@ struct run {
 	struct store	*store;
 	int64_t		 run_id;
 	struct eve	*eve;
+	struct detect_config *detect_cfg;
+	struct alerter	*alerter;
+	struct detector	*detector;
 	uint64_t	 started;	/* wall clock, microseconds */
 	uint64_t	 last_flush;
 	bool		 store_failed;
@@ -85,6 +91,13 @@ void run_opts_defaults(struct run_opts *);
 /* Parses "64M", "1G", "4096". -1 on error. */
 int parse_size(const char *, size_t *);
 uint64_t now_usec(void);
+
+/*
+ * ward analyze over argv (its options and capture files); detect_mode, when
+ * not -1, runs the detector in that mode (ward baseline learn). cmd names
+ * the command in messages.
+ */
+int analyze_run(int argc, char **argv, const char *cmd, int detect_mode);
 
 /* Sets up sensor, inventory, store and EVE. Prints the error and returns
  * -1 on failure. inputs is a text for the store's run record. */

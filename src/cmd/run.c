@@ -22,6 +22,7 @@ run_opts_defaults(struct run_opts *o)
 	o->progress = true;
 	o->flow_memcap = FLOW_DEFAULT_MEMCAP;
 	o->flush_usec = 5 * 1000000ULL;
+	o->detect_mode = -1;
 }
 
 int
@@ -167,6 +168,25 @@ run_open(struct run *r, const char *inputs)
 		log_error("too many observation subscribers");
 		return -1;
 	}
+	if (r->opts.detect_mode != -1) {
+		if ((r->detect_cfg = detect_config_new()) == NULL ||
+		    (r->alerter = alerter_new(&r->detect_cfg->limits)) ==
+		    NULL) {
+			log_error("out of memory setting up detection");
+			return -1;
+		}
+		r->detect_cfg->mode = (enum detect_mode)r->opts.detect_mode;
+		if ((r->detector = detector_new(r->detect_cfg, r->inv,
+		    r->alerter, err, sizeof(err))) == NULL) {
+			log_error("detection: %s", err);
+			return -1;
+		}
+		if (detector_attach(r->detector, sensor_bus(r->sensor)) ==
+		    -1) {
+			log_error("too many observation subscribers");
+			return -1;
+		}
+	}
 	if (r->opts.db_path != NULL && r->opts.db_path[0] != '\0') {
 		if ((r->store = store_open(r->opts.db_path, err,
 		    sizeof(err))) == NULL) {
@@ -176,6 +196,12 @@ run_open(struct run *r, const char *inputs)
 		if (store_run_start(r->store, inputs, wall_usec(),
 		    &r->run_id) != 0) {
 			log_error("%s: cannot record the run: %s",
+			    r->opts.db_path, store_errmsg(r->store));
+			return -1;
+		}
+		if (r->detector != NULL &&
+		    detector_load(r->detector, r->store) != 0) {
+			log_error("%s: cannot load the baselines: %s",
 			    r->opts.db_path, store_errmsg(r->store));
 			return -1;
 		}
@@ -255,6 +281,8 @@ run_tick(struct run *r)
 	assign_departments(r);
 	seed_reported(r);
 	inv_track(r->inv, now);
+	if (r->detector != NULL)
+		detector_tick(r->detector, now);
 	if (r->store != NULL)
 		run_flush(r);
 	r->last_flush = now_usec();
@@ -292,6 +320,10 @@ run_flush(struct run *r)
 			store_rollback(r->store);
 			goto fail;
 		}
+	}
+	if (r->detector != NULL && detector_save(r->detector, r->store) != 0) {
+		store_rollback(r->store);
+		goto fail;
 	}
 	if (store_commit(r->store) != 0)
 		goto fail;
@@ -501,5 +533,10 @@ run_free(struct run *r)
 	ident_rules_free(r->rules);
 	dept_free(r->depts);
 	free(r->changes);
+	detector_free(r->detector);
+	if (r->alerter != NULL)
+		alerter_flush(r->alerter, 0, true);
+	alerter_free(r->alerter);
+	detect_config_free(r->detect_cfg);
 	memset(r, 0, sizeof(*r));
 }
