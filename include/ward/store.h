@@ -19,6 +19,7 @@
 #ifndef WARD_STORE_H
 #define WARD_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -191,6 +192,104 @@ typedef int (*store_alert_fn)(const struct store_alert *, void *arg);
  */
 int store_foreach_alert(struct store *, const struct store_alert_filter *,
     store_alert_fn, void *arg) __attribute__((warn_unused_result));
+
+/*
+ * Baselines (migration 4, docs/store.md, docs/alerts-baseline.md): items
+ * of what an asset, a device type or the network normally does, each with
+ * a state. The detector loads them before a run and saves what changed in
+ * each batch; ward baseline lists them and changes their state.
+ *
+ * An item is (scope, key, kind, value): scope "asset" (key: the asset's
+ * key), "type" (key: a device type) or "network" (key: ""); kind "peer",
+ * "service", "protocol", "dicom_ae"... (src/detect/baseline.c); state
+ * "learned", "approved", "rejected" or "pending". A state set by a person
+ * (approved, rejected) is never replaced by a save of the detector; each
+ * change a person makes takes the next review number, so a running
+ * detector picks up the changes made since its last save.
+ */
+struct store_bl_item {
+	int64_t		 id;		/* row id (0: a new item) */
+	const char	*scope;
+	const char	*key;
+	const char	*kind;
+	const char	*value;
+	const char	*state;
+	uint64_t	 first;		/* capture time, usec */
+	uint64_t	 last;
+	uint64_t	 count;
+	int64_t		 reviewed;	/* review number, 0: never reviewed */
+};
+
+/* What a baseline keeps of an asset. */
+struct store_bl_asset {
+	const char	*key;
+	const char	*type;		/* identified type, or NULL (read only) */
+	uint64_t	 learn_start;	/* first sighting, capture time, usec */
+	uint32_t	 days;		/* days with activity while learning */
+	int64_t		 last_day;	/* the last of them, -1: none */
+	uint64_t	 bytes_max;	/* busiest learned hour, IP bytes */
+	uint64_t	 pkts_max;	/* busiest learned hour, packets */
+};
+
+/* Which items to walk; NULL members match everything. */
+struct store_bl_filter {
+	const char	*scope;
+	const char	*key;		/* asset key (or type, with scope) */
+	const char	*type;		/* assets of this type, and the type */
+	const char	*kind;
+	const char	*state;
+	/* Only the items a person reviewed after this review number. */
+	bool		 reviewed_only;
+	int64_t		 reviewed_after;
+};
+
+typedef int (*store_bl_item_fn)(const struct store_bl_item *, void *arg);
+typedef int (*store_bl_asset_fn)(const struct store_bl_asset *, void *arg);
+
+/*
+ * Walks the items the filter selects, ordered by scope, key, kind and
+ * value; strings live until the callback returns. A non-zero return from
+ * the callback stops the walk and is returned.
+ */
+int store_bl_foreach_item(struct store *, const struct store_bl_filter *,
+    store_bl_item_fn, void *arg) __attribute__((warn_unused_result));
+/*
+ * Walks every asset of the inventory and every asset with a baseline:
+ * learn_start is the baseline's, else the asset's first sighting; type
+ * is the stored verdict's.
+ */
+int store_bl_foreach_asset(struct store *, store_bl_asset_fn, void *arg)
+    __attribute__((warn_unused_result));
+/*
+ * Upserts an item (first min, last max, count max; the state as said
+ * above) and sets it->id. Joins an open batch, else is a transaction of
+ * its own.
+ */
+int store_bl_put_item(struct store *, struct store_bl_item *)
+    __attribute__((warn_unused_result));
+/* Upserts what the baseline keeps of an asset. Joins an open batch. */
+int store_bl_put_asset(struct store *, const struct store_bl_asset *)
+    __attribute__((warn_unused_result));
+/*
+ * A person's decision: sets the state ("approved" or "rejected", or
+ * "learned" and "pending" to undo one) of the item with this id, with the
+ * next review number. WARD_ENOTFOUND when there is none.
+ */
+int store_bl_set_state(struct store *, int64_t id, const char *state)
+    __attribute__((warn_unused_result));
+/*
+ * The same by scope, key, kind and value; the item is created (first and
+ * last at ts) when there is none, so that a type or an asset can be
+ * given an item before it is seen.
+ */
+int store_bl_set_state_by(struct store *, const char *scope,
+    const char *key, const char *kind, const char *value, const char *state,
+    uint64_t ts) __attribute__((warn_unused_result));
+/* Named integers of the baselines ("network_start"); WARD_ENOTFOUND. */
+int store_bl_meta_get(struct store *, const char *name, int64_t *value)
+    __attribute__((warn_unused_result));
+int store_bl_meta_set(struct store *, const char *name, int64_t value)
+    __attribute__((warn_unused_result));
 
 /* The last error message, for logs. Never NULL. */
 const char *store_errmsg(struct store *);

@@ -75,6 +75,12 @@ progress_end(struct progress *pg)
 int
 cmd_analyze(int argc, char **argv)
 {
+	return analyze_run(argc, argv, "analyze", -1);
+}
+
+int
+analyze_run(int argc, char **argv, const char *cmd, int detect_mode)
+{
 	static const struct option longopts[] = {
 		COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
@@ -96,19 +102,28 @@ cmd_analyze(int argc, char **argv)
 			analyze_usage(stdout);
 			return 0;
 		}
-		if (common_opt(&r.opts, c, optarg, "analyze") == -1)
+		if (common_opt(&r.opts, c, optarg, cmd) == -1)
 			return EXIT_USAGE;
 	}
 	argc -= optind;
 	argv += optind;
+	if (detect_mode != -1) {
+		/* ward baseline learn: the mode is the command's. */
+		if (r.opts.no_detect) {
+			fprintf(stderr, "ward %s: --no-detect leaves nothing to "
+			    "learn\n", cmd);
+			return EXIT_USAGE;
+		}
+		r.opts.detect_mode = detect_mode;
+	}
 	if (argc == 0) {
-		fprintf(stderr, "ward analyze: no capture file given\n");
+		fprintf(stderr, "ward %s: no capture file given\n", cmd);
 		analyze_usage(stderr);
 		return EXIT_USAGE;
 	}
 	if ((cap = capture_open_files(argv, argc, r.opts.filter, err,
 	    sizeof(err))) == NULL) {
-		fprintf(stderr, "ward analyze: %s\n", err);
+		fprintf(stderr, "ward %s: %s\n", cmd, err);
 		return EXIT_USAGE;
 	}
 	for (int i = 0; i < argc; i++)

@@ -30,6 +30,7 @@ int cmd_analyze(int, char **);
 int cmd_sensor(int, char **);
 int cmd_inventory(int, char **);
 int cmd_alerts(int, char **);
+int cmd_baseline(int, char **);
 int cmd_version(int, char **);
 int cmd_help(int, char **);
 
@@ -115,6 +116,13 @@ uint64_t now_usec(void);
  * "ward CMD: ..." and returns NULL when it does not or cannot be opened.
  */
 struct store *open_existing_store(const char *cmd, const char *path);
+
+/*
+ * ward analyze over argv (its options and capture files); detect_mode, when
+ * not -1, runs the detector in that mode (ward baseline learn). cmd names
+ * the command in messages.
+ */
+int analyze_run(int argc, char **argv, const char *cmd, int detect_mode);
 
 /* Sets up sensor, inventory, store and EVE. Prints the error and returns
  * -1 on failure. inputs is a text for the store's run record. */

@@ -15,6 +15,8 @@ const struct cmd commands[] = {
 	    "List, show and export the stored inventory" },
 	{ "alerts", cmd_alerts,
 	    "List, show and acknowledge the stored alerts" },
+	{ "baseline", cmd_baseline,
+	    "Learn, list, approve and reject behaviour baselines" },
 	{ "version", cmd_version, "Show the version" },
 	{ "help", cmd_help, "Show this help" },
 	{ NULL, NULL, NULL },

@@ -25,6 +25,7 @@
 #include "ward/error.h"
 #include "ward/ident.h"
 #include "ward/store.h"
+#include "store-private.h"
 
 #define STORE_BUSY_MS	5000
 #define STORE_ERRLEN	512
@@ -310,10 +311,50 @@ static const char *const migration_3[] = {
 	NULL
 };
 
+/*
+ * 4: behaviour baselines (src/store/baseline.c, docs/store.md): what each
+ * asset, each device type and the network normally do, the state a person
+ * gave each item, and each asset's learning start and hourly volumes.
+ * Keyed by the asset's key text, not its row, so that a baseline can be
+ * written before the asset's first put.
+ */
+static const char *const migration_4[] = {
+	"CREATE TABLE baseline_items ("
+	"  id INTEGER PRIMARY KEY,"
+	"  scope TEXT NOT NULL CHECK (scope IN ('asset', 'type', 'network')),"
+	"  key TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  state TEXT NOT NULL"
+	"    CHECK (state IN ('learned', 'approved', 'rejected', 'pending')),"
+	"  first INTEGER NOT NULL,"
+	"  last INTEGER NOT NULL,"
+	"  count INTEGER NOT NULL DEFAULT 0,"
+	"  reviewed INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (scope, key, kind, value)"
+	")",
+	"CREATE INDEX baseline_items_state ON baseline_items (state)",
+	"CREATE INDEX baseline_items_reviewed ON baseline_items (reviewed)",
+	"CREATE TABLE baseline_assets ("
+	"  key TEXT PRIMARY KEY,"
+	"  learn_start INTEGER NOT NULL,"
+	"  days INTEGER NOT NULL DEFAULT 0,"
+	"  last_day INTEGER NOT NULL DEFAULT -1,"
+	"  bytes_max INTEGER NOT NULL DEFAULT 0,"
+	"  pkts_max INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID",
+	"CREATE TABLE baseline_meta ("
+	"  name TEXT PRIMARY KEY,"
+	"  value INTEGER NOT NULL"
+	") WITHOUT ROWID",
+	NULL
+};
+
 static const char *const *const migrations[] = {
 	migration_1,
 	migration_2,
 	migration_3,
+	migration_4,
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -2186,4 +2227,23 @@ store_foreach_alert(struct store *s, const struct store_alert_filter *f,
 		ret = store_sqlerr(s, "read alerts");
 	stmt_done(st);
 	return ret;
+}
+
+/* For the other files of the store (store-private.h). */
+sqlite3 *
+store_sqlite(struct store *s)
+{
+	return s->db;
+}
+
+int
+store_fail(struct store *s, const char *what)
+{
+	return store_sqlerr(s, what);
+}
+
+void
+store_fail_msg(struct store *s, const char *msg)
+{
+	store_seterr(s, "%s", msg);
 }
