@@ -428,3 +428,45 @@ det_check()
 	/usr/bin/python3 "$here/check_alerts.py" --scenario "$1" "$2" "$3" ||
 	    DET_FAIL=1
 }
+
+# An attack scenario: det_attack_begin NAME starts the capture NAME.pcapng;
+# the test runs the attack and writes NAME.expect (check_alerts.py's
+# format); det_attack_end NAME [WARD-OPTIONS...] stops the capture and runs
+# ward on it with a copy of the store of the base capture (DET_BASE_DB:
+# the LAN's normal traffic already seen, in mode auto unless the options
+# say otherwise), then checks the alerts.
+det_attack_begin()
+{
+	net_capture_start "$NET_TMP/$1.pcapng"
+}
+
+det_attack_end()
+{
+	local name=$1
+	shift
+	net_capture_stop
+	DET_DB="$NET_TMP/$name.db"
+	cp "$DET_BASE_DB" "$DET_DB" || net_die "cp $DET_BASE_DB"
+	det_ward "$NET_TMP/$name.eve" "$NET_TMP/$name.pcapng" -- "$@"
+	det_check "$name" "$NET_TMP/$name.eve" "$NET_TMP/$name.expect"
+}
+
+# det_base: stop the LAN's first capture (its start and one round of
+# normal activity), run ward on it into base.db (mode auto: nothing but the
+# stateless rules may fire, and nothing should) and check it raised no
+# alert.
+det_base()
+{
+	net_capture_stop
+	DET_BASE_DB="$NET_TMP/base.db"
+	DET_DB=$DET_BASE_DB
+	det_ward "$NET_TMP/base.eve" "$NET_TMP/base.pcapng" -- "$@"
+	: >"$NET_TMP/base.expect"
+	det_check base "$NET_TMP/base.eve" "$NET_TMP/base.expect"
+}
+
+# det_who NAME: NAME's MAC and IP, as check_alerts.py's WHO.
+det_who()
+{
+	printf '%s|%s' "${DET_MAC[$1]}" "${DET_IP[$1]}"
+}
