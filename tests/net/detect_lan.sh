@@ -79,12 +79,13 @@ det_ward_can_detect()
 # address (the capture is already running: its first frames are captured).
 det_host()
 {
+	local cidr=${3:-}
 	net_host "$1" "$2"
-	net_host_up "$1"
-	[ -n "${3:-}" ] && net_addr "$1" "$3"
 	net_sysctl "$(net_ns "$1")" net.ipv6.conf.eth0.disable_ipv6=1
+	net_host_up "$1"
+	[ -n "$cidr" ] && net_addr "$1" "$cidr"
 	DET_MAC[$1]=$2
-	DET_IP[$1]=${3%/*}
+	DET_IP[$1]=${cidr%/*}
 }
 
 # det_images: the CT image the modality sends (DICOM Part 10, made with
