@@ -8,7 +8,8 @@ EVE is ward's EVE output (JSON lines); only events with event_type "alert"
 and alert.update false count (an update repeats an alert with a higher
 count). Distinct alerts are keyed by (type, asset, object).
 
-EXPECT has one expected alert per line ('#' starts a comment):
+EXPECT has one expected alert per line (lines starting with '#' are
+comments):
 
     ATTACK  TYPE  WHO  [OBJECT]  [peer=PEER]
 
@@ -59,8 +60,8 @@ def load_expect(path):
     want = []
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
-            line = line.split("#", 1)[0].strip()
-            if not line:
+            line = line.strip()
+            if not line or line.startswith("#"):
                 continue
             words = line.split()
             peer = None
