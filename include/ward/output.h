@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "ward/alert.h"
 #include "ward/asset.h"
 #include "ward/obs.h"
 
@@ -74,5 +75,35 @@ void eve_write(struct eve *, uint64_t ts, const char *event_type,
     json_t *body);
 /* 0, or -1 if any write failed (disk full): the caller reports it. */
 int eve_close(struct eve *);
+
+/*
+ * Alerts (alerts.c). json_alert() is the "alert" member of the EVE event
+ * (docs/eve.md); json_alert_evidence() its evidence object. eve_alert()
+ * writes the event with the flow tuple when the alert has one.
+ */
+json_t *json_alert(const struct alert_record *);
+json_t *json_alert_evidence(const struct alert *);
+void eve_alert(struct eve *, const struct alert_record *);
+/*
+ * The alert as one ArcSight CEF line (no syslog header) into out; returns
+ * its length (cut to fit).
+ */
+size_t cef_format(const struct alert_record *, char *out, size_t len);
+
+/*
+ * CEF over syslog. target is "udp://host[:port]", "tcp://host[:port]"
+ * (514 by default; lines end with LF), "unix:///dev/log", or a file
+ * ("file://path" or a plain path: CEF lines without a syslog header).
+ * facility is the syslog facility number (16 = local0). NULL with err on
+ * failure to open or connect.
+ */
+struct syslog_out;
+struct syslog_out *syslog_open(const char *target, int facility, char *err,
+    size_t errlen);
+void syslog_alert(struct syslog_out *, const struct alert_record *);
+/* Messages that could not be sent or written. */
+uint64_t syslog_failures(const struct syslog_out *);
+/* 0, or -1 when any message was lost. NULL is a no-op. */
+int syslog_close(struct syslog_out *);
 
 #endif

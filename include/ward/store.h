@@ -144,6 +144,54 @@ typedef int (*store_change_fn)(const struct store_change *, void *arg);
 int store_foreach_change(struct store *, const char *key, store_change_fn,
     void *arg) __attribute__((warn_unused_result));
 
+/*
+ * Alerts (alert.h), one row per (type, asset, object). store_put_alert()
+ * upserts the row and sets this run's count of it to count (so putting an
+ * update again is idempotent and a later run adds its own); a row that was
+ * acknowledged or closed opens again when a newer occurrence comes.
+ * evidence is a JSON object as text. Needs a run; joins an open batch.
+ */
+struct store_alert {
+	int64_t		 id;		/* read-back only */
+	const char	*type;
+	const char	*category;
+	const char	*severity;	/* info, low, medium, high, critical */
+	const char	*asset;		/* the asset's key */
+	const char	*ip;		/* may be NULL */
+	const char	*peer;		/* may be NULL */
+	const char	*object;
+	const char	*message;
+	const char	*evidence;
+	uint64_t	 first;
+	uint64_t	 last;
+	uint64_t	 count;		/* read-back: summed over runs */
+	const char	*status;	/* read-back: open, acknowledged, closed */
+	int64_t		 run_first;	/* read-back */
+	int64_t		 run_last;
+};
+int store_put_alert(struct store *, const struct store_alert *)
+    __attribute__((warn_unused_result));
+/* Sets an alert's status; WARD_ENOTFOUND for no such id. */
+int store_set_alert_status(struct store *, int64_t id, const char *status,
+    uint64_t when) __attribute__((warn_unused_result));
+/* What store_foreach_alert() returns: NULL or 0 fields match anything. */
+struct store_alert_filter {
+	const char	*type;
+	const char	*category;
+	const char	*asset;		/* a key or an IP */
+	const char	*min_severity;
+	const char	*status;
+	uint64_t	 since;		/* last occurrence at or after */
+};
+typedef int (*store_alert_fn)(const struct store_alert *, void *arg);
+/*
+ * Walks the alerts that pass the filter (may be NULL), newest last
+ * occurrence first. A non-zero return from the callback stops the walk
+ * and is returned.
+ */
+int store_foreach_alert(struct store *, const struct store_alert_filter *,
+    store_alert_fn, void *arg) __attribute__((warn_unused_result));
+
 /* The last error message, for logs. Never NULL. */
 const char *store_errmsg(struct store *);
 

@@ -7,9 +7,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ward/alert.h"
 #include "ward/asset.h"
 #include "ward/capture.h"
 #include "ward/dept.h"
+#include "ward/detect.h"
 #include "ward/ident.h"
 #include "ward/oui.h"
 #include "ward/output.h"
@@ -27,6 +29,7 @@ extern const struct cmd commands[];
 int cmd_analyze(int, char **);
 int cmd_sensor(int, char **);
 int cmd_inventory(int, char **);
+int cmd_alerts(int, char **);
 int cmd_version(int, char **);
 int cmd_help(int, char **);
 
@@ -43,6 +46,11 @@ struct run_opts {
 	const char	*oui_dir;
 	const char	*rules_path;	/* NULL: the default file */
 	const char	*departments_path;	/* NULL: none */
+	const char	*detect_path;	/* NULL: the default policy */
+	int		 detect_mode;	/* -1: the policy's */
+	bool		 no_detect;
+	const char	*syslog_target;	/* NULL: no CEF/syslog */
+	int		 syslog_facility;
 	bool		 json;
 	bool		 quiet;
 	bool		 progress;
@@ -61,6 +69,15 @@ struct queued_change {
 };
 #define RUN_CHANGES_MAX	4096	/* queued between two batches */
 
+/* An alert delivery waiting for the next store batch. */
+struct queued_alert {
+	struct alert	 a;
+	uint64_t	 first;
+	uint64_t	 last;
+	uint64_t	 count;
+};
+#define RUN_ALERTS_MAX	4096
+
 /* One run of the pipeline with its consumers. */
 struct run {
 	struct run_opts	 opts;
@@ -70,6 +87,14 @@ struct run {
 	struct queued_change *changes;
 	size_t		 nchanges;
 	uint64_t	 changes_dropped;
+	struct detect_config *detect_cfg;
+	struct alerter	*alerter;
+	struct detector	*detector;
+	struct syslog_out *syslog;
+	struct queued_alert *alerts;
+	size_t		 nalerts;
+	uint64_t	 alerts_dropped;
+	bool		 closing;	/* the last tick: flush every alert */
 	bool		 live;		/* online state against the wall clock */
 	struct sensor	*sensor;
 	struct inventory *inv;
@@ -85,6 +110,11 @@ void run_opts_defaults(struct run_opts *);
 /* Parses "64M", "1G", "4096". -1 on error. */
 int parse_size(const char *, size_t *);
 uint64_t now_usec(void);
+/*
+ * Opens a store that must exist (for the commands that read it); prints
+ * "ward CMD: ..." and returns NULL when it does not or cannot be opened.
+ */
+struct store *open_existing_store(const char *cmd, const char *path);
 
 /* Sets up sensor, inventory, store and EVE. Prints the error and returns
  * -1 on failure. inputs is a text for the store's run record. */

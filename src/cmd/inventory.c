@@ -402,24 +402,6 @@ out:
 
 /* --- the command ---------------------------------------------------------- */
 
-static struct store *
-open_store(const char *path)
-{
-	struct store *s;
-	struct stat sb;
-	char err[512];
-
-	/* A reader never creates a database; a missing one is a mistake. */
-	if (stat(path, &sb) == -1) {
-		fprintf(stderr, "ward inventory: %s: no such database (ward "
-		    "analyze --db or ward sensor --db make one)\n", path);
-		return NULL;
-	}
-	if ((s = store_open(path, err, sizeof(err))) == NULL)
-		fprintf(stderr, "ward inventory: %s\n", err);
-	return s;
-}
-
 int
 cmd_inventory(int argc, char **argv)
 {
@@ -527,7 +509,7 @@ cmd_inventory(int argc, char **argv)
 		    "IP address)" : "unexpected argument");
 		return EXIT_USAGE;
 	}
-	if ((s = open_store(db)) == NULL)
+	if ((s = open_existing_store("inventory", db)) == NULL)
 		return EXIT_FAIL;
 	if (outpath != NULL && (out = fopen(outpath, "w")) == NULL) {
 		fprintf(stderr, "ward inventory: %s: %s\n", outpath,

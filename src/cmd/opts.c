@@ -23,6 +23,16 @@ const char common_usage[] =
     "installed\n"
     "                         devices.yaml)\n"
     "      --departments FILE subnets and VLANs of each department (YAML)\n"
+    "      --detect FILE      detection policy (default: the installed "
+    "detect.yaml)\n"
+    "      --detect-mode MODE auto, learn or enforce (overrides the policy)\n"
+    "      --no-detect        no detection: no baselines, no alerts\n"
+    "      --syslog TARGET    send alerts as CEF over syslog: "
+    "udp://HOST[:PORT],\n"
+    "                         tcp://HOST[:PORT], unix:///dev/log, or a "
+    "file\n"
+    "      --syslog-facility N  syslog facility number (default 16, "
+    "local0)\n"
     "      --flow-memcap SIZE memory for flows and streams (default 256M)\n"
     "  -q, --quiet            print nothing but errors\n"
     "      --no-progress      no progress bar on stderr\n"
@@ -54,6 +64,38 @@ common_opt(struct run_opts *o, int c, const char *arg, const char *cmd)
 	case OPT_DEPARTMENTS:
 		o->departments_path = arg;
 		return 0;
+	case OPT_DETECT:
+		o->detect_path = arg;
+		return 0;
+	case OPT_DETECT_MODE: {
+		int m = detect_mode_parse(arg);
+
+		if (m == -1) {
+			fprintf(stderr, "ward %s: --detect-mode is not auto, "
+			    "learn or enforce: '%s'\n", cmd, arg);
+			return -1;
+		}
+		o->detect_mode = m;
+		return 0;
+	}
+	case OPT_NO_DETECT:
+		o->no_detect = true;
+		return 0;
+	case OPT_SYSLOG:
+		o->syslog_target = arg;
+		return 0;
+	case OPT_SYSLOG_FACILITY: {
+		char *end;
+		long v = strtol(arg, &end, 10);
+
+		if (end == arg || *end != '\0' || v < 0 || v > 23) {
+			fprintf(stderr, "ward %s: --syslog-facility is not a "
+			    "facility number from 0 to 23: '%s'\n", cmd, arg);
+			return -1;
+		}
+		o->syslog_facility = (int)v;
+		return 0;
+	}
 	case OPT_FLOW_MEMCAP:
 		if (parse_size(arg, &o->flow_memcap) == -1 ||
 		    o->flow_memcap < (1u << 20)) {

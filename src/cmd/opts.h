@@ -14,6 +14,11 @@ enum {
 	OPT_BATCH_SECONDS,
 	OPT_RULES,
 	OPT_DEPARTMENTS,
+	OPT_DETECT,
+	OPT_DETECT_MODE,
+	OPT_NO_DETECT,
+	OPT_SYSLOG,
+	OPT_SYSLOG_FACILITY,
 };
 
 #define COMMON_SHORTOPTS "f:je:d:qvh"
@@ -26,6 +31,11 @@ enum {
 	{ "oui-dir", required_argument, NULL, OPT_OUI_DIR },    \
 	{ "rules", required_argument, NULL, OPT_RULES },        \
 	{ "departments", required_argument, NULL, OPT_DEPARTMENTS }, \
+	{ "detect", required_argument, NULL, OPT_DETECT },      \
+	{ "detect-mode", required_argument, NULL, OPT_DETECT_MODE }, \
+	{ "no-detect", no_argument, NULL, OPT_NO_DETECT },      \
+	{ "syslog", required_argument, NULL, OPT_SYSLOG },      \
+	{ "syslog-facility", required_argument, NULL, OPT_SYSLOG_FACILITY }, \
 	{ "flow-memcap", required_argument, NULL, OPT_FLOW_MEMCAP }, \
 	{ "quiet", no_argument, NULL, 'q' },                    \
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },  \

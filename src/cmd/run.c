@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +23,8 @@ run_opts_defaults(struct run_opts *o)
 	o->progress = true;
 	o->flow_memcap = FLOW_DEFAULT_MEMCAP;
 	o->flush_usec = 5 * 1000000ULL;
+	o->detect_mode = -1;
+	o->syslog_facility = 16;	/* local0 */
 }
 
 int
@@ -73,6 +76,24 @@ wall_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
 }
 
+struct store *
+open_existing_store(const char *cmd, const char *path)
+{
+	struct store *s;
+	struct stat sb;
+	char err[512];
+
+	/* A reader never creates a database; a missing one is a mistake. */
+	if (stat(path, &sb) == -1) {
+		fprintf(stderr, "ward %s: %s: no such database (ward analyze "
+		    "--db or ward sensor --db make one)\n", cmd, path);
+		return NULL;
+	}
+	if ((s = store_open(path, err, sizeof(err))) == NULL)
+		fprintf(stderr, "ward %s: %s\n", cmd, err);
+	return s;
+}
+
 /*
  * Fingerprint rules: a file named with --rules must load; without it the
  * installed file, else the source tree's, and without either ward runs
@@ -94,6 +115,105 @@ load_rules(struct run *r)
 		return -1;
 	}
 	log_warn("no device identification: %s", err);
+	return 0;
+}
+
+/*
+ * The detection policy: a file named with --detect must load; without it
+ * the installed file, else the source tree's, else the built-in defaults.
+ */
+static int
+load_detect(struct run *r)
+{
+	char err[512];
+	const char *path = r->opts.detect_path;
+
+	if (path == NULL)
+		path = access(WARD_DETECT_FILE, R_OK) == 0 ? WARD_DETECT_FILE :
+		    access(WARD_DETECT_SRC, R_OK) == 0 ? WARD_DETECT_SRC : NULL;
+	if (path == NULL) {
+		log_warn("no detection policy file: built-in defaults");
+		r->detect_cfg = detect_config_new();
+	} else if ((r->detect_cfg = detect_config_load(path, err,
+	    sizeof(err))) == NULL) {
+		log_error("detection policy: %s", err);
+		return -1;
+	}
+	if (r->detect_cfg == NULL) {
+		log_error("out of memory loading the detection policy");
+		return -1;
+	}
+	if (r->opts.detect_mode != -1)
+		r->detect_cfg->mode = (enum detect_mode)r->opts.detect_mode;
+	return 0;
+}
+
+/* Every alert the engine delivers: EVE, syslog, and the store's queue. */
+static void
+on_alert(const struct alert_record *rec, void *arg)
+{
+	struct run *r = arg;
+	struct queued_alert *q;
+
+	if (r->eve != NULL)
+		eve_alert(r->eve, rec);
+	if (r->syslog != NULL)
+		syslog_alert(r->syslog, rec);
+	if (r->store == NULL)
+		return;
+	/* A later delivery of the same key replaces the queued one. */
+	for (size_t i = r->nalerts; i-- > 0;) {
+		q = &r->alerts[i];
+		if (q->a.type == rec->alert->type &&
+		    strcmp(q->a.asset, rec->alert->asset) == 0 &&
+		    strcmp(q->a.object, rec->alert->object) == 0) {
+			q->a = *rec->alert;
+			q->first = rec->first;
+			q->last = rec->last;
+			q->count = rec->count;
+			return;
+		}
+	}
+	if (r->nalerts >= RUN_ALERTS_MAX) {
+		r->alerts_dropped++;
+		return;
+	}
+	q = &r->alerts[r->nalerts++];
+	q->a = *rec->alert;
+	q->first = rec->first;
+	q->last = rec->last;
+	q->count = rec->count;
+}
+
+static int
+open_detect(struct run *r)
+{
+	char err[512];
+
+	if (r->opts.no_detect)
+		return 0;
+	if (load_detect(r) == -1)
+		return -1;
+	if ((r->alerter = alerter_new(&r->detect_cfg->limits)) == NULL ||
+	    alerter_on(r->alerter, on_alert, r) == -1) {
+		log_error("out of memory setting up detection");
+		return -1;
+	}
+	if ((r->detector = detector_new(r->detect_cfg, r->inv, r->alerter,
+	    err, sizeof(err))) == NULL) {
+		log_error("detection: %s", err);
+		return -1;
+	}
+	if (detector_attach(r->detector, sensor_bus(r->sensor)) == -1) {
+		log_error("too many observation subscribers");
+		return -1;
+	}
+	if (r->opts.syslog_target != NULL &&
+	    (r->syslog = syslog_open(r->opts.syslog_target,
+	    r->opts.syslog_facility, err, sizeof(err))) == NULL) {
+		log_error("--syslog: %s", err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -181,8 +301,21 @@ run_open(struct run *r, const char *inputs)
 		}
 		if ((r->changes = calloc(RUN_CHANGES_MAX,
 		    sizeof(*r->changes))) == NULL ||
+		    (r->alerts = calloc(RUN_ALERTS_MAX,
+		    sizeof(*r->alerts))) == NULL ||
 		    inv_on_change(r->inv, on_change, r) == -1) {
 			log_error("out of memory setting up the store");
+			return -1;
+		}
+	}
+	if (open_detect(r) == -1)
+		return -1;
+	if (r->detector != NULL && r->store != NULL) {
+		int rc = detector_load(r->detector, r->store);
+
+		if (rc != 0) {
+			log_error("%s: cannot read the baselines: %s",
+			    r->opts.db_path, store_errmsg(r->store));
 			return -1;
 		}
 	}
@@ -255,9 +388,48 @@ run_tick(struct run *r)
 	assign_departments(r);
 	seed_reported(r);
 	inv_track(r->inv, now);
+	if (r->detector != NULL) {
+		detector_tick(r->detector, now);
+		if (r->closing)
+			alerter_flush(r->alerter, now, true);
+	}
 	if (r->store != NULL)
 		run_flush(r);
 	r->last_flush = now_usec();
+}
+
+/* The queued alerts into the open batch. */
+static int
+put_alerts(struct run *r)
+{
+	for (size_t i = 0; i < r->nalerts; i++) {
+		const struct queued_alert *q = &r->alerts[i];
+		json_t *ev = json_alert_evidence(&q->a);
+		char *evtext = json_dumps(ev, JSON_COMPACT | JSON_SORT_KEYS);
+		char ip[ADDR_STRLEN];
+		struct store_alert sa = {
+			.type = alert_type_name(q->a.type),
+			.category = alert_type_category(q->a.type),
+			.severity = alert_severity_name(alert_severity(&q->a)),
+			.asset = q->a.asset,
+			.ip = q->a.ip.family != 0 ? addr_fmt(&q->a.ip, ip,
+			    sizeof(ip)) : NULL,
+			.peer = q->a.peer[0] != '\0' ? q->a.peer : NULL,
+			.object = q->a.object,
+			.message = q->a.message,
+			.evidence = evtext != NULL ? evtext : "{}",
+			.first = q->first,
+			.last = q->last,
+			.count = q->count,
+		};
+		int rc = store_put_alert(r->store, &sa);
+
+		free(evtext);
+		json_decref(ev);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
 }
 
 /* Persists every asset changed since the last batch, in one transaction. */
@@ -281,6 +453,11 @@ run_flush(struct run *r)
 			goto fail;
 		}
 	}
+	if (put_alerts(r) != 0 || (r->detector != NULL &&
+	    detector_save(r->detector, r->store) != 0)) {
+		store_rollback(r->store);
+		goto fail;
+	}
 	for (size_t i = 0; i < r->nchanges; i++) {
 		const struct queued_change *q = &r->changes[i];
 		int rc = store_add_change(r->store, q->key,
@@ -298,6 +475,13 @@ run_flush(struct run *r)
 	for (size_t i = 0; i < n; i++)
 		v[i]->flags &= ~ASSET_DIRTY;
 	r->nchanges = 0;
+	r->nalerts = 0;
+	if (r->alerts_dropped > 0) {
+		log_warn("%s: %llu alerts not recorded (more than %d between "
+		    "two batches)", r->opts.db_path,
+		    (unsigned long long)r->alerts_dropped, RUN_ALERTS_MAX);
+		r->alerts_dropped = 0;
+	}
 	if (r->changes_dropped > 0) {
 		log_warn("%s: %llu identity changes not recorded (more than "
 		    "%d between two batches)", r->opts.db_path,
@@ -377,6 +561,25 @@ summary_json(struct run *r, struct capture *cap, char *const *inputs,
 	if (cap != NULL && capture_drops(cap) > 0)
 		json_object_set_new(o, "kernel_drops",
 		    json_integer((json_int_t)capture_drops(cap)));
+	if (r->alerter != NULL) {
+		const struct alert_stats *as = alerter_stats(r->alerter);
+		json_t *al = json_object(), *bt = json_object();
+
+		for (int t = 0; t < ALERT_TYPE_COUNT; t++)
+			if (as->by_type[t] > 0)
+				json_object_set_new(bt, alert_type_name(t),
+				    json_integer((json_int_t)as->by_type[t]));
+		json_object_set_new(al, "mode", json_string(detect_mode_name(
+		    r->detect_cfg->mode)));
+		json_object_set_new(al, "total",
+		    json_integer((json_int_t)as->delivered));
+		json_object_set_new(al, "by_type", bt);
+		json_object_set_new(al, "occurrences",
+		    json_integer((json_int_t)as->raised));
+		json_object_set_new(al, "held_back",
+		    json_integer((json_int_t)as->suppressed));
+		json_object_set_new(o, "alerts", al);
+	}
 	json_object_set_new(o, "seconds", json_real(secs));
 	json_object_set_new(o, "packets_per_second",
 	    json_real(secs > 0 ? (double)ss->frames / secs : 0));
@@ -415,6 +618,18 @@ print_summary(FILE *fp, json_t *s)
 	fputc('\n', fp);
 	json_array_foreach(e, i, v)
 		fprintf(fp, "error: %s\n", json_string_value(v));
+	if ((m = json_object_get(s, "alerts")) != NULL) {
+		fprintf(fp, "alerts (%s mode): %lld",
+		    json_string_value(json_object_get(m, "mode")),
+		    json_integer_value(json_object_get(m, "total")));
+		json_object_foreach(json_object_get(m, "by_type"), key, v)
+			fprintf(fp, ", %s %lld", key, json_integer_value(v));
+		if (json_integer_value(json_object_get(m, "held_back")) > 0)
+			fprintf(fp, " (%lld held back by the rate limit)",
+			    json_integer_value(json_object_get(m,
+			    "held_back")));
+		fputc('\n', fp);
+	}
 }
 
 int
@@ -428,6 +643,7 @@ run_close(struct run *r, struct capture *cap, char *const *inputs,
 	int rc = 0;
 
 	sensor_finish(r->sensor);
+	r->closing = true;
 	run_tick(r);
 	secs = (double)(now_usec() - r->started) / 1e6;
 	summary = summary_json(r, cap, inputs, ninputs, secs);
@@ -476,6 +692,12 @@ run_close(struct run *r, struct capture *cap, char *const *inputs,
 			log_error("%s", capture_error(cap, i));
 		rc = EXIT_INPUT;
 	}
+	if (r->syslog != NULL && syslog_close(r->syslog) == -1) {
+		log_error("%s: some alerts could not be sent",
+		    r->opts.syslog_target);
+		rc = EXIT_FAIL;
+	}
+	r->syslog = NULL;
 	if (r->eve != NULL && eve_close(r->eve) == -1) {
 		log_error("%s: writing the EVE log failed", r->opts.eve_path);
 		rc = EXIT_FAIL;
@@ -494,6 +716,11 @@ void
 run_free(struct run *r)
 {
 	(void)eve_close(r->eve);
+	(void)syslog_close(r->syslog);
+	detector_free(r->detector);
+	alerter_free(r->alerter);
+	detect_config_free(r->detect_cfg);
+	free(r->alerts);
 	store_close(r->store);
 	inv_free(r->inv);
 	sensor_free(r->sensor);

@@ -13,6 +13,8 @@ const struct cmd commands[] = {
 	{ "sensor", cmd_sensor, "Run the sensor on a live interface" },
 	{ "inventory", cmd_inventory,
 	    "List, show and export the stored inventory" },
+	{ "alerts", cmd_alerts,
+	    "List, show and acknowledge the stored alerts" },
 	{ "version", cmd_version, "Show the version" },
 	{ "help", cmd_help, "Show this help" },
 	{ NULL, NULL, NULL },

@@ -266,9 +266,54 @@ static const char *const migration_2[] = {
 	NULL
 };
 
+/*
+ * 3: alerts. One row per (type, asset, object), the key the alert engine
+ * deduplicates by, with per-run occurrence counts so that putting the
+ * same alert again in a run sets its count and a later run adds its own.
+ * The asset is a key as text, not a reference: an alert may be about an
+ * address that is no asset (a scanner behind a router).
+ */
+static const char *const migration_3[] = {
+	"CREATE TABLE alerts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  type TEXT NOT NULL,"
+	"  category TEXT NOT NULL,"
+	"  severity TEXT NOT NULL"
+	"  CHECK (severity IN ('info', 'low', 'medium', 'high', 'critical')),"
+	"  severity_rank INTEGER NOT NULL,"
+	"  asset_key TEXT NOT NULL,"
+	"  ip TEXT,"
+	"  peer TEXT,"
+	"  object TEXT NOT NULL,"
+	"  message TEXT NOT NULL,"
+	"  evidence TEXT NOT NULL,"
+	"  first INTEGER NOT NULL,"
+	"  last INTEGER NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'open'"
+	"  CHECK (status IN ('open', 'acknowledged', 'closed')),"
+	"  status_time INTEGER,"
+	"  UNIQUE (type, asset_key, object)"
+	")",
+	"CREATE INDEX alerts_last ON alerts (last)",
+	"CREATE INDEX alerts_asset ON alerts (asset_key)",
+	"CREATE TABLE run_alert_counts ("
+	"  alert INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,"
+	"  run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  count INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (alert, run)"
+	") WITHOUT ROWID",
+	"CREATE VIEW v_alerts AS"
+	"  SELECT a.*, coalesce(sum(c.count), 0) AS count,"
+	"    min(c.run) AS run_first, max(c.run) AS run_last"
+	"  FROM alerts a LEFT JOIN run_alert_counts c ON c.alert = a.id"
+	"  GROUP BY a.id",
+	NULL
+};
+
 static const char *const *const migrations[] = {
 	migration_1,
 	migration_2,
+	migration_3,
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -540,6 +585,7 @@ struct store {
 	int		 version;
 	int64_t		 run;
 	char		 err[STORE_ERRLEN];
+	sqlite3_stmt	*alert_st[4];	/* prepared on first use */
 };
 
 static void store_seterr(struct store *, const char *, ...)
@@ -879,6 +925,9 @@ store_close(struct store *s)
 		(void)exec_sql(s->db, "ROLLBACK", NULL);
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
+	for (size_t i = 0; i < sizeof(s->alert_st) / sizeof(s->alert_st[0]);
+	    i++)
+		sqlite3_finalize(s->alert_st[i]);
 	/* sqlite3_close_v2 also checkpoints the WAL when it is the last. */
 	if (s->db != NULL)
 		sqlite3_close_v2(s->db);
@@ -1939,6 +1988,202 @@ store_key_by_ip(struct store *s, const char *ip, char *key, size_t len)
 		ret = WARD_ENOTFOUND;
 	} else
 		ret = store_sqlerr(s, "find asset by address");
+	stmt_done(st);
+	return ret;
+}
+
+/*
+ * Alerts. Their statements are prepared on first use: a run without
+ * detection never compiles them.
+ */
+enum { AST_PUT, AST_CTR, AST_STATUS, AST_LIST };
+
+static const char *const alert_sql[] = {
+	[AST_PUT] =
+	    "INSERT INTO alerts (type, category, severity, severity_rank,"
+	    " asset_key, ip, peer, object, message, evidence, first, last)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+	    " ON CONFLICT (type, asset_key, object) DO UPDATE SET"
+	    " category = excluded.category, severity = excluded.severity,"
+	    " severity_rank = excluded.severity_rank,"
+	    " ip = coalesce(excluded.ip, ip),"
+	    " peer = coalesce(excluded.peer, peer),"
+	    " message = excluded.message, evidence = excluded.evidence,"
+	    " first = min(first, excluded.first),"
+	    " status = CASE WHEN status != 'open' AND excluded.last > last"
+	    "   THEN 'open' ELSE status END,"
+	    " last = max(last, excluded.last)"
+	    " RETURNING id",
+	[AST_CTR] =
+	    "INSERT INTO run_alert_counts (alert, run, count)"
+	    " VALUES (?1, ?2, ?3)"
+	    " ON CONFLICT (alert, run) DO UPDATE SET count = excluded.count",
+	[AST_STATUS] =
+	    "UPDATE alerts SET status = ?2, status_time = ?3 WHERE id = ?1",
+	[AST_LIST] =
+	    "SELECT id, type, category, severity, asset_key, ip, peer, object,"
+	    " message, evidence, first, last, count, status, run_first,"
+	    " run_last FROM v_alerts"
+	    " WHERE (?1 IS NULL OR type = ?1)"
+	    " AND (?2 IS NULL OR asset_key = ?2 OR ip = ?2)"
+	    " AND severity_rank >= ?3"
+	    " AND (?4 IS NULL OR last >= ?4)"
+	    " AND (?5 IS NULL OR status = ?5)"
+	    " AND (?6 IS NULL OR category = ?6)"
+	    " ORDER BY last DESC, id DESC",
+};
+
+static sqlite3_stmt *
+alert_stmt(struct store *s, int k)
+{
+	if (s->alert_st[k] == NULL &&
+	    sqlite3_prepare_v3(s->db, alert_sql[k], -1,
+	    SQLITE_PREPARE_PERSISTENT, &s->alert_st[k], NULL) != SQLITE_OK) {
+		(void)store_sqlerr(s, "prepare an alert statement");
+		return NULL;
+	}
+	return s->alert_st[k];
+}
+
+/* Steps an alert statement; *id (may be NULL) gets a RETURNING id. */
+static int
+alert_step(struct store *s, sqlite3_stmt *st, const char *what, int64_t *id)
+{
+	int rc, ret = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (id != NULL)
+			*id = sqlite3_column_int64(st, 0);
+	if (rc != SQLITE_DONE)
+		ret = store_sqlerr(s, what);
+	stmt_done(st);
+	return ret;
+}
+
+static int
+severity_rank(const char *sev)
+{
+	static const char *const names[] = {
+		"info", "low", "medium", "high", "critical",
+	};
+
+	for (int i = 0; i < 5; i++)
+		if (sev != NULL && strcmp(sev, names[i]) == 0)
+			return i + 1;
+	return 0;
+}
+
+int
+store_put_alert(struct store *s, const struct store_alert *a)
+{
+	sqlite3_stmt *st, *ct;
+	int64_t id = 0;
+	int rank = severity_rank(a->severity), ret;
+
+	if (s->run == 0) {
+		store_seterr(s, "put alert: no run started");
+		return WARD_EINVAL;
+	}
+	if (rank == 0 || a->type == NULL || a->asset == NULL) {
+		store_seterr(s, "put alert: no type, asset or severity");
+		return WARD_EINVAL;
+	}
+	if ((st = alert_stmt(s, AST_PUT)) == NULL ||
+	    (ct = alert_stmt(s, AST_CTR)) == NULL)
+		return WARD_ESTORE;
+	bind_text(st, 1, a->type);
+	bind_text(st, 2, a->category != NULL ? a->category : "");
+	bind_text(st, 3, a->severity);
+	sqlite3_bind_int(st, 4, rank);
+	bind_text(st, 5, a->asset);
+	bind_text(st, 6, a->ip);
+	bind_text(st, 7, a->peer);
+	bind_text(st, 8, a->object != NULL ? a->object : "");
+	bind_text(st, 9, a->message != NULL ? a->message : "");
+	bind_text(st, 10, a->evidence != NULL ? a->evidence : "{}");
+	bind_u64(st, 11, a->first);
+	bind_u64(st, 12, a->last);
+	if ((ret = alert_step(s, st, "put alert", &id)) != 0)
+		return ret;
+	sqlite3_bind_int64(ct, 1, id);
+	sqlite3_bind_int64(ct, 2, s->run);
+	bind_u64(ct, 3, a->count);
+	return alert_step(s, ct, "put alert count", NULL);
+}
+
+int
+store_set_alert_status(struct store *s, int64_t id, const char *status,
+    uint64_t when)
+{
+	sqlite3_stmt *st;
+	int ret;
+
+	if (status == NULL || (strcmp(status, "open") != 0 &&
+	    strcmp(status, "acknowledged") != 0 &&
+	    strcmp(status, "closed") != 0)) {
+		store_seterr(s, "alert status '%s' is not open, acknowledged "
+		    "or closed", status != NULL ? status : "");
+		return WARD_EINVAL;
+	}
+	if ((st = alert_stmt(s, AST_STATUS)) == NULL)
+		return WARD_ESTORE;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, status);
+	bind_u64(st, 3, when);
+	if ((ret = alert_step(s, st, "set alert status", NULL)) != 0)
+		return ret;
+	if (sqlite3_changes(s->db) == 0) {
+		store_seterr(s, "no alert %lld", (long long)id);
+		return WARD_ENOTFOUND;
+	}
+	return 0;
+}
+
+int
+store_foreach_alert(struct store *s, const struct store_alert_filter *f,
+    store_alert_fn fn, void *arg)
+{
+	struct store_alert a;
+	sqlite3_stmt *st;
+	int rc, ret = 0;
+
+	if ((st = alert_stmt(s, AST_LIST)) == NULL)
+		return WARD_ESTORE;
+	if (f != NULL) {
+		bind_text(st, 1, f->type);
+		bind_text(st, 2, f->asset);
+		sqlite3_bind_int(st, 3, severity_rank(f->min_severity));
+		if (f->since != 0)
+			bind_u64(st, 4, f->since);
+		bind_text(st, 5, f->status);
+		bind_text(st, 6, f->category);
+	} else
+		sqlite3_bind_int(st, 3, 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&a, 0, sizeof(a));
+		a.id = sqlite3_column_int64(st, 0);
+		a.type = (const char *)sqlite3_column_text(st, 1);
+		a.category = (const char *)sqlite3_column_text(st, 2);
+		a.severity = (const char *)sqlite3_column_text(st, 3);
+		a.asset = (const char *)sqlite3_column_text(st, 4);
+		a.ip = (const char *)sqlite3_column_text(st, 5);
+		a.peer = (const char *)sqlite3_column_text(st, 6);
+		a.object = (const char *)sqlite3_column_text(st, 7);
+		a.message = (const char *)sqlite3_column_text(st, 8);
+		a.evidence = (const char *)sqlite3_column_text(st, 9);
+		a.first = col_u64(st, 10);
+		a.last = col_u64(st, 11);
+		a.count = col_u64(st, 12);
+		a.status = (const char *)sqlite3_column_text(st, 13);
+		a.run_first = sqlite3_column_int64(st, 14);
+		a.run_last = sqlite3_column_int64(st, 15);
+		if (a.type == NULL || a.asset == NULL)
+			continue;
+		if ((ret = fn(&a, arg)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		ret = store_sqlerr(s, "read alerts");
 	stmt_done(st);
 	return ret;
 }
