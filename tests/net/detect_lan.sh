@@ -417,6 +417,15 @@ det_learn()
 		    >>"$NET_TMP/ward.log" 2>&1 || net_die "ward analyze failed"
 		return 0
 	fi
+	# Until ward has its baseline command, the same in learn mode.
+	if ! "$WARD" baseline --help >/dev/null 2>&1; then
+		echo "(no ward baseline: ward analyze --detect-mode learn)" \
+		    >>"$NET_TMP/ward.log"
+		"$WARD" analyze -q --no-progress --db "$DET_DB" --detect-mode \
+		    learn "$@" >>"$NET_TMP/ward.log" 2>&1 ||
+		    net_die "ward analyze --detect-mode learn failed"
+		return 0
+	fi
 	"$WARD" baseline learn --db "$DET_DB" "$@" >>"$NET_TMP/ward.log" 2>&1 ||
 	    { tail -20 "$NET_TMP/ward.log" >&2; net_die "ward baseline learn failed"; }
 }
