@@ -385,7 +385,9 @@ det_session()
 }
 
 # det_ward OUT.eve CAPTURE... [-- WARD-OPTIONS...]: ward analyze with
-# detection into OUT.eve, using DET_DB; dies when ward fails.
+# detection into OUT.eve, using DET_DB; dies when ward fails. The
+# environment's DETECT_POLICY, when set, is the policy of the scenarios
+# that name none.
 det_ward()
 {
 	local eve=$1
@@ -397,6 +399,12 @@ det_ward()
 	done
 	[ $# -gt 0 ] && shift
 	opts=("$@")
+	# DETECT_POLICY: the policy when the scenario names none (default:
+	# the one ward was built with).
+	if [ -n "${DETECT_POLICY:-}" ] && [[ " ${opts[*]} " != *" --detect "* ]]
+	then
+		opts+=(--detect "$DETECT_POLICY")
+	fi
 	if [ "$DET_NODETECT" = 1 ]; then
 		opts=()
 	fi
