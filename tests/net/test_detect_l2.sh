@@ -88,7 +88,9 @@ det_host laptop 02:77:00:00:00:99
 net_addr laptop "${DET_IP[ws]}/24"
 echo "+ [laptop] ping ${DET_IP[infra]}" >>"$T/steps.log"
 net_exec laptop ping -c 3 -i 0.3 -W 1 "${DET_IP[infra]}" >>"$T/steps.log" 2>&1
-# The station goes on (its answers may now reach the laptop: no check).
+# The station goes on, its ARP entries expired (its answers may now reach
+# the laptop: no check).
+ip -n "$(net_ns ws)" neigh flush dev eth0
 echo "+ [ws] dig, ping" >>"$T/steps.log"
 net_exec ws dig +time=1 +tries=1 +short @"${DET_IP[infra]}" \
     ntp.$DET_DOMAIN A >>"$T/steps.log" 2>&1
