@@ -220,6 +220,7 @@ det_lan()
 		    net.ipv6.conf.eth0.disable_ipv6=1
 	done < <(det_hosts_table)
 	det_wan
+	DET_T0=$(date +%s)
 	# Name lookups of the programs go to dnsmasq, never to the
 	# machine's resolver; the internet host has none.
 	for name in "${DET_HOSTS[@]}"; do
@@ -419,6 +420,8 @@ det_ward()
 # det_learn CAPTURE...: ward baseline learn into DET_DB.
 det_learn()
 {
+	local pol=()
+	[ -n "${DETECT_POLICY:-}" ] && pol=(--detect "$DETECT_POLICY")
 	echo "+ ward baseline learn --db $DET_DB $*" >>"$NET_TMP/ward.log"
 	if [ "$DET_NODETECT" = 1 ]; then
 		"$WARD" analyze -q --no-progress --db "$DET_DB" "$@" \
@@ -430,11 +433,12 @@ det_learn()
 		echo "(no ward baseline: ward analyze --detect-mode learn)" \
 		    >>"$NET_TMP/ward.log"
 		"$WARD" analyze -q --no-progress --db "$DET_DB" --detect-mode \
-		    learn "$@" >>"$NET_TMP/ward.log" 2>&1 ||
+		    learn "${pol[@]}" "$@" >>"$NET_TMP/ward.log" 2>&1 ||
 		    net_die "ward analyze --detect-mode learn failed"
 		return 0
 	fi
-	"$WARD" baseline learn --db "$DET_DB" "$@" >>"$NET_TMP/ward.log" 2>&1 ||
+	"$WARD" baseline learn --db "$DET_DB" "${pol[@]}" "$@" \
+	    >>"$NET_TMP/ward.log" 2>&1 ||
 	    { tail -20 "$NET_TMP/ward.log" >&2; net_die "ward baseline learn failed"; }
 }
 
@@ -450,9 +454,11 @@ det_check()
 # An attack scenario: det_attack_begin NAME starts the capture NAME.pcapng;
 # the test runs the attack and writes NAME.expect (check_alerts.py's
 # format); det_attack_end NAME [WARD-OPTIONS...] stops the capture and runs
-# ward on it with a copy of the store of the base capture (DET_BASE_DB:
-# the LAN's normal traffic already seen, in mode auto unless the options
-# say otherwise), then checks the alerts.
+# ward on base.pcapng then NAME.pcapng in one run with a new store (ward
+# analyze keeps its inventory in memory for a run: what a sensor that has
+# watched the LAN knows when the attack comes), then checks the alerts.
+# det_enforce_end NAME instead runs ward --detect-mode enforce on
+# NAME.pcapng alone with a copy of DET_LEARNED_DB (baselines learned).
 det_attack_begin()
 {
 	net_capture_start "$NET_TMP/$1.pcapng"
@@ -464,20 +470,35 @@ det_attack_end()
 	shift
 	net_capture_stop
 	DET_DB="$NET_TMP/$name.db"
-	cp "$DET_BASE_DB" "$DET_DB" || net_die "cp $DET_BASE_DB"
-	det_ward "$NET_TMP/$name.eve" "$NET_TMP/$name.pcapng" -- "$@"
+	det_ward "$NET_TMP/$name.eve" "$NET_TMP/base.pcapng" \
+	    "$NET_TMP/$name.pcapng" -- "$@"
 	det_check "$name" "$NET_TMP/$name.eve" "$NET_TMP/$name.expect"
 }
 
-# det_base: stop the LAN's first capture (its start and one round of
-# normal activity), run ward on it into base.db (mode auto: nothing but the
+det_enforce_end()
+{
+	local name=$1
+	shift
+	net_capture_stop
+	DET_DB="$NET_TMP/$name.db"
+	cp "$DET_LEARNED_DB" "$DET_DB" || net_die "cp $DET_LEARNED_DB"
+	det_ward "$NET_TMP/$name.eve" "$NET_TMP/$name.pcapng" -- \
+	    --detect-mode enforce "$@"
+	det_check "$name" "$NET_TMP/$name.eve" "$NET_TMP/$name.expect"
+}
+
+# det_base: end the LAN's first capture (its start and one round of
+# normal activity, made to last past ward's first 5 s batch, after which
+# identification has run), run ward on it (mode auto: nothing but the
 # stateless rules may fire, and nothing should) and check it raised no
 # alert.
 det_base()
 {
+	local left
+	left=$((DET_T0 + 7 - $(date +%s)))
+	[ "$left" -gt 0 ] && sleep "$left"
 	net_capture_stop
-	DET_BASE_DB="$NET_TMP/base.db"
-	DET_DB=$DET_BASE_DB
+	DET_DB="$NET_TMP/base.db"
 	det_ward "$NET_TMP/base.eve" "$NET_TMP/base.pcapng" -- "$@"
 	: >"$NET_TMP/base.expect"
 	det_check base "$NET_TMP/base.eve" "$NET_TMP/base.expect"

@@ -5,8 +5,8 @@
 # 10.77.0.66). A policy names dnsmasq on 10.77.0.1 as the only DHCP server
 # (dhcp: servers). The LAN's start and one round of normal activity go
 # through ward first (base: no alert); then each attack is captured on its
-# own and given to ward with a copy of that store (mode auto), and must
-# raise exactly:
+# own and given to ward after base.pcapng in one run (mode auto), and
+# must raise exactly:
 #
 #   arp-spoof        scapy: unsolicited ARP replies to the CT saying the
 #                    PACS's 10.77.0.10 is at the attacker's MAC, and

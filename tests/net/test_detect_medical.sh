@@ -5,8 +5,8 @@
 #
 # The LAN of tests/net/detect_lan.sh plus an attacker (02:66:66:00:00:66,
 # 10.77.0.66). The LAN's start and one round of normal activity
-# (base.pcapng) go through ward first (base: no alert); then, each
-# captured on its own and given to ward with a copy of that store:
+# (base.pcapng) go through ward first (base: no alert); then each attack
+# is captured on its own and given to ward after base.pcapng in one run:
 #
 #   internet       the CT (a medical device) stores an image with storescu
 #                  to AE CLOUD at 202.114.4.119, through the router (the
@@ -15,7 +15,8 @@
 #                  policy's indicators) about the CT
 #   mqtt-anon      mosquitto_sub -t '#' without credentials on the broker
 #                  that lets anonymous clients in: mqtt_unauthenticated
-#                  about the broker, mqtt_subscribe_all about the attacker
+#                  and mqtt_subscribe_all about the attacker, peer the
+#                  broker
 #   offline        one round of normal activity (tick.pcapng) repeated every
 #                  60 s for 20 minutes by shifting its timestamps (editcap
 #                  -t 60*i, merged with mergecap), the pump's frames dropped
@@ -73,8 +74,8 @@ det_attack_begin mqtt-anon
 det_run attacker mosquitto_sub -h "${DET_IP[broker]}" -i probe -t '#' -v \
     -C 1 -W 5
 cat >"$T/mqtt-anon.expect" <<EOF
-mqtt-anon mqtt_unauthenticated $(det_who broker) - peer=$ATT
-mqtt-anon mqtt_subscribe_all $ATT # peer=$(det_who broker)
+mqtt-anon mqtt_unauthenticated $ATT - peer=$(det_who broker)
+mqtt-anon mqtt_subscribe_all $ATT - peer=$(det_who broker)
 EOF
 det_attack_end mqtt-anon
 
@@ -99,13 +100,12 @@ cat >"$T/offline.expect" <<EOF
 offline device_offline $(det_who pump)
 EOF
 DET_DB="$T/offline.db"
-cp "$DET_BASE_DB" "$DET_DB"
-det_ward "$T/offline.eve" "$T/offline.pcapng"
+det_ward "$T/offline.eve" "$T/base.pcapng" "$T/offline.pcapng"
 det_check offline "$T/offline.eve" "$T/offline.expect"
 
 # Learned behaviour: base.pcapng.
-DET_BASE_DB="$T/learned.db"
-DET_DB=$DET_BASE_DB
+DET_LEARNED_DB="$T/learned.db"
+DET_DB=$DET_LEARNED_DB
 det_learn "$T/base.pcapng"
 
 # The CT stores to the archive, which it never did.
@@ -118,7 +118,7 @@ dicom-new-dest dicom_new_destination $CT - peer=$ARCHIVE
 dicom-new-dest new_peer $CT - peer=$ARCHIVE
 dicom-new-dest phi_to_new_peer $CT - peer=$ARCHIVE
 EOF
-det_attack_end dicom-new-dest --detect-mode enforce
+det_enforce_end dicom-new-dest
 
 # The monitor sends an order, which it never did.
 det_attack_begin hl7-unexpected
@@ -127,6 +127,6 @@ det_run monitor node "$here/hl7/detect_peer.js" send "${DET_IP[engine]}" \
 cat >"$T/hl7-unexpected.expect" <<EOF
 hl7-unexpected hl7_unexpected_message $(det_who monitor) ORM^O01
 EOF
-det_attack_end hl7-unexpected --detect-mode enforce
+det_enforce_end hl7-unexpected
 
 exit $DET_FAIL

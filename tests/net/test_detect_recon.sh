@@ -5,7 +5,7 @@
 # 10.77.0.66) on the switch and, on the PACS, OpenSSH (password logins on,
 # three tries a connection) and vsftpd. The LAN's start and one round of
 # normal activity go through ward first (base: no alert); then each attack
-# is captured on its own and given to ward with a copy of that store
+# is captured on its own and given to ward after base.pcapng in one run
 # (mode auto with the default policy: the stateless rules), and must raise
 # exactly these alerts:
 #
