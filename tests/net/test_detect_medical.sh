@@ -3,8 +3,8 @@
 # internet and an indicator, MQTT without credentials, a silent device, and
 # deviations from learned behaviour.
 #
-# The LAN of tests/net/detect_lan.sh plus an attacker (02:66:66:00:00:66,
-# 10.77.0.66). The LAN's start and one round of normal activity
+# The LAN of tests/net/detect_lan.sh, and an attacker (02:66:66:00:00:66,
+# 10.77.0.66) for the MQTT scenario. The LAN's start and one round of normal activity
 # (base.pcapng) go through ward first (base: no alert); then each attack
 # is captured on its own and given to ward after base.pcapng in one run:
 #
@@ -52,11 +52,8 @@ net_init
 T=$NET_TMP
 
 det_lan "$T/base.pcapng"
-det_host attacker 02:66:66:00:00:66 10.77.0.66/24
-ATT=$(det_who attacker)
 CT=$(det_who modality)
 det_session
-det_run attacker ping -c 1 -W 1 "${DET_IP[infra]}"
 det_base
 
 # The CT sends a study to the "cloud" at the Contec backdoor's address.
@@ -71,6 +68,8 @@ det_attack_end internet
 
 # Anybody reads every topic of the broker, without a password.
 det_attack_begin mqtt-anon
+det_host attacker 02:66:66:00:00:66 10.77.0.66/24
+ATT=$(det_who attacker)
 det_run attacker mosquitto_sub -h "${DET_IP[broker]}" -i probe -t '#' -v \
     -C 1 -W 5
 cat >"$T/mqtt-anon.expect" <<EOF
