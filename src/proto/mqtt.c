@@ -508,6 +508,7 @@ mqtt_connect(struct mqtt_pkt *mp, struct cursor *c)
 	proto_obs_init(mp->ctx, &cred, OBS_CREDENTIAL);
 	proto_subject_sender(mp->ctx, &cred);
 	(void)obs_cstr(&cred, "protocol", "mqtt");
+	(void)obs_bool(&cred, "password", true);
 	if (flags & CF_USER)
 		obs_cur(&cred, "user", &user, MQTT_STR_MAX);
 	obs_cur(&cred, "client_id", &client, MQTT_STR_MAX);
