@@ -62,6 +62,7 @@ enum bl_kind {
 	BK_MQTT_SUBSCRIBE,
 	BK_HOUR,
 	BK_INFRA,
+	BK_CREDENTIAL,
 	BK_COUNT
 };
 
@@ -108,6 +109,8 @@ static const struct kind_info {
 	[BK_HOUR] = { "hour", ALERT_OFF_HOURS, false,
 	    "is active in an hour of the day it never was" },
 	[BK_INFRA] = { "infra", ALERT_TYPE_COUNT, false, NULL },
+	/* Raised by the stateless rule (baseline_habit). */
+	[BK_CREDENTIAL] = { "credential", ALERT_TYPE_COUNT, false, NULL },
 };
 
 enum bl_scope { SC_ASSET, SC_TYPE, SC_NET };
@@ -730,8 +733,12 @@ judge(struct detector *d, struct bl_owner *o, enum bl_kind k, const char *v,
 		return true;
 	}
 	st = how == J_WITH ? BS_PENDING : decide(d, o, k, v, c->ts, &why);
-	if (o->deferring) {
-		/* A new asset: wait for its identification. */
+	if (o->deferring && k != BK_CREDENTIAL) {
+		/*
+		 * A new asset: wait for its identification. A habit judged
+		 * for a stateless rule is the asset's own, no type's: it
+		 * is decided at once.
+		 */
 		if ((it = item_add(b, o, k, v, BS_PENDING, c->ts)) != NULL) {
 			it->deferred = true;
 			it->count = 1;
@@ -1296,6 +1303,18 @@ baseline_obs(struct detector *d, const struct observation *ob)
 	default:
 		break;
 	}
+}
+
+bool
+baseline_habit(struct detector *d, const struct asset *a, const char *value,
+    uint64_t ts)
+{
+	struct bl_owner *o;
+	struct ctx c = { .a = a, .ts = ts };
+
+	if (a == NULL || (o = owner_of(d, a, ts)) == NULL)
+		return false;
+	return !judge(d, o, BK_CREDENTIAL, value, &c, J_SILENT);
 }
 
 /*

@@ -66,6 +66,15 @@ void baseline_obs(struct detector *, const struct observation *);
 void baseline_change(struct detector *, const struct asset *,
     enum asset_change, const char *detail, uint64_t ts);
 void baseline_tick(struct detector *, uint64_t now);
+/*
+ * For a stateless rule whose finding is a device's habit rather than an
+ * event (a password it sends in clear every day): true when value is in
+ * the asset's baseline (learned, approved, or learned now because the
+ * asset is learning), false when it is new to an enforcing baseline (kept
+ * pending for review) or rejected, and for no asset.
+ */
+bool baseline_habit(struct detector *, const struct asset *,
+    const char *value, uint64_t ts);
 int baseline_load(struct detector *, struct store *);
 int baseline_save(struct detector *, struct store *);
 

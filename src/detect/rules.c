@@ -1659,7 +1659,7 @@ rule_credential(struct detector *d, const struct observation *ob)
 	const char *proto = f_str(ob, "protocol");
 	struct ward_addr client, server;
 	struct alert al;
-	char sb[ADDR_STRLEN];
+	char sb[ADDR_STRLEN], habit[256];
 	bool hf;
 
 	if (!f_true(ob, "password"))
@@ -1668,6 +1668,16 @@ rule_credential(struct detector *d, const struct observation *ob)
 	(void)snprintf(sb, sizeof(sb), "unknown");
 	if (hf)
 		addr_fmt(&server, sb, sizeof(sb));
+	/*
+	 * A login the device makes in clear every day is its habit: an
+	 * exposure to fix (ward's risk report), not news. Learned with its
+	 * baseline, it alerts when it is new: another user, server or
+	 * protocol.
+	 */
+	(void)snprintf(habit, sizeof(habit), "%s %s@%s", proto,
+	    f_str(ob, "user"), sb);
+	if (baseline_habit(d, detect_subject(d, ob), habit, ob->ts))
+		return;
 	alert_init(&al, ALERT_CLEARTEXT_CREDENTIAL, ob->ts);
 	asset_of(d, &al, ob);
 	detect_alert_flow(&al, ob);
