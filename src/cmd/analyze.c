@@ -154,12 +154,9 @@ analyze_run(int argc, char **argv, const char *cmd, int detect_mode)
 	for (uint64_t n = 1; capture_next(cap, &pkt) == 1; n++) {
 		sensor_frame(r.sensor, pkt.linktype, pkt.ts, pkt.data,
 		    pkt.caplen, pkt.wirelen);
-		if ((n & 4095) == 0) {
+		if ((n & 4095) == 0)
 			progress_update(&pg, cap, n);
-			if ((r.store != NULL || r.eve != NULL) &&
-			    now_usec() - r.last_flush >= r.opts.flush_usec)
-				run_tick(&r);
-		}
+		run_packet(&r, pkt.ts, n);
 	}
 	progress_end(&pg);
 	signal(SIGINT, SIG_DFL);

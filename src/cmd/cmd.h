@@ -96,6 +96,7 @@ struct run {
 	size_t		 nalerts;
 	uint64_t	 alerts_dropped;
 	bool		 closing;	/* the last tick: flush every alert */
+	uint64_t	 next_eval;	/* capture time of the next evaluation */
 	bool		 live;		/* online state against the wall clock */
 	struct sensor	*sensor;
 	struct inventory *inv;
@@ -135,6 +136,14 @@ void run_free(struct run *);
  * changed assets in one batch when there is a store.
  */
 void run_tick(struct run *);
+/*
+ * After each packet of a capture file (ts its time, n its number): with
+ * detection, identification, online state and detection run every
+ * --batch-seconds of capture time, so that a capture read in a second is
+ * judged as a live sensor would have judged it; the store's batches and
+ * the EVE log follow wall time (run_tick), checked every 4096 packets.
+ */
+void run_packet(struct run *, uint64_t ts, uint64_t n);
 /* Persists dirty assets and queued identity changes in one batch. */
 void run_flush(struct run *);
 /* Ends flows, persists, prints the inventory and summary. */

@@ -376,13 +376,10 @@ assign_departments(struct run *r)
 	}
 }
 
-void
-run_tick(struct run *r)
+/* Identification, departments, online state and detection at time now. */
+static void
+run_evaluate(struct run *r, uint64_t now)
 {
-	uint64_t now = sensor_stats(r->sensor)->last_ts;
-
-	if (r->live && wall_usec() > now)
-		now = wall_usec();
 	if (r->rules != NULL && inv_identify(r->inv, r->rules) == -1)
 		log_error("out of memory identifying devices");
 	assign_departments(r);
@@ -393,9 +390,32 @@ run_tick(struct run *r)
 		if (r->closing)
 			alerter_flush(r->alerter, now, true);
 	}
+}
+
+void
+run_tick(struct run *r)
+{
+	uint64_t now = sensor_stats(r->sensor)->last_ts;
+
+	if (r->live && wall_usec() > now)
+		now = wall_usec();
+	run_evaluate(r, now);
 	if (r->store != NULL)
 		run_flush(r);
 	r->last_flush = now_usec();
+}
+
+void
+run_packet(struct run *r, uint64_t ts, uint64_t n)
+{
+	if (r->detector != NULL && ts >= r->next_eval) {
+		if (r->next_eval != 0)
+			run_evaluate(r, ts);
+		r->next_eval = ts + r->opts.flush_usec;
+	}
+	if ((n & 4095) == 0 && (r->store != NULL || r->eve != NULL) &&
+	    now_usec() - r->last_flush >= r->opts.flush_usec)
+		run_tick(r);
 }
 
 /* The queued alerts into the open batch. */
