@@ -664,6 +664,19 @@ decide(const struct detector *d, const struct bl_owner *o, enum bl_kind k,
 		*why = "accepted by its device type";
 		return BS_LEARNED;
 	}
+	/*
+	 * A habit (a login in clear) is learned while the network learns,
+	 * not while a device that joined later does: a new device sending
+	 * passwords in clear is news.
+	 */
+	if (k == BK_CREDENTIAL) {
+		if (!net_enforcing(d, ts)) {
+			*why = "learning";
+			return BS_LEARNED;
+		}
+		*why = "not in its baseline";
+		return BS_PENDING;
+	}
 	if (owner_learning(d, o, ts)) {
 		if (d->cfg->mode == DETECT_AUTO && kinds[k].typed &&
 		    type_mature(d, o->type)) {

@@ -33,6 +33,10 @@
 #                  about the CT, peer the archive
 #   hl7-unexpected the monitor sends an ORM^O01 (it only ever sent ORU^R01)
 #                  to the engine: hl7_unexpected_message about the monitor
+#   cred-reuse     the nurse station subscribes to the pumps' topic with the
+#                  pump's MQTT login instead of its own: a password in clear
+#                  it never sent, cleartext_credential about the nurse
+#                  station (its own login, learned, stays quiet)
 #
 # WARD is the ward binary. Exit 77 when not root, when a program is missing
 # or when ward has no detection. DETECT_KEEP=1 keeps everything.
@@ -127,5 +131,14 @@ cat >"$T/hl7-unexpected.expect" <<EOF
 hl7-unexpected hl7_unexpected_message $(det_who monitor) ORM^O01
 EOF
 det_enforce_end hl7-unexpected
+
+# The nurse station borrows the pump's login (same topic filter as ever).
+det_attack_begin cred-reuse
+det_run ws mosquitto_sub -h "${DET_IP[broker]}" -i nurse-station \
+    -u pump12 -P "$DET_MQTT_PASS" -t 'pumps/+/status' -C 1 -W 5
+cat >"$T/cred-reuse.expect" <<EOF
+cred-reuse cleartext_credential $(det_who ws) mqtt
+EOF
+det_enforce_end cred-reuse
 
 exit $DET_FAIL

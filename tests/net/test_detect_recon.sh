@@ -15,9 +15,11 @@
 #               LAN): host_sweep about the attacker
 #   ssh-brute   hydra, 20 passwords over SSH to the PACS: brute_force
 #               about the attacker, peer the PACS
-#   ftp-brute   hydra, 20 passwords over FTP to the PACS: brute_force, and
-#               cleartext_credential (USER/PASS in the clear) about the
-#               attacker
+#   ftp-brute   hydra, 20 passwords over FTP to the PACS: brute_force about
+#               the attacker. Its USER/PASS cross in clear, but the network
+#               is in its first learning week here, when a login in clear
+#               is learned as a habit, not raised (test_detect_medical.sh's
+#               cred-reuse raises one after learning)
 #
 # Each check prints "ward-detect: scenario=... attacks=N detected=D ...".
 # WARD is the ward binary. Exit 77 when not root, when a program is
@@ -118,7 +120,6 @@ net_exec attacker hydra -I -w 3 -l admin -P "$T/passwords.txt" -t 4 \
     "ftp://${DET_IP[pacs]}" >>"$T/steps.log" 2>&1
 cat >"$T/ftp-brute.expect" <<EOF
 ftp-brute brute_force $ATT - peer=$PACS
-ftp-brute cleartext_credential $ATT - peer=$PACS
 EOF
 det_attack_end ftp-brute
 
