@@ -482,6 +482,77 @@ bind_ip(struct detector *d, const struct observation *ob,
 	detect_raise(d, &al);
 }
 
+static struct scanner *scanner_get(struct rules_state *,
+    const struct ward_addr *, uint64_t);
+static struct scan_pair *scanner_add(struct rules_state *, struct scanner *,
+    const struct scan_pair *);
+static uint32_t clamp(uint32_t);
+
+/*
+ * A host sweep by ARP (nmap -sn on a LAN): who-has requests from one MAC
+ * for many addresses nobody holds. A router or a server resolves the
+ * neighbours it talks to, which answer; a sweep asks for the whole subnet,
+ * most of which is empty. The sender is keyed by its MAC in the scanners'
+ * table, its pairs are the addresses asked for (protocol 0).
+ */
+static void
+rule_arp_sweep(struct detector *d, const struct observation *ob)
+{
+	struct rules_state *r = d->rules;
+	const struct detect_config *cfg = d->cfg;
+	struct ward_addr key, target;
+	struct scan_pair np;
+	struct scanner *s;
+	struct alert al;
+	char list[ALERT_VALUE_MAX], buf[ADDR_STRLEN];
+	uint32_t empty = 0;
+	size_t n = 0;
+
+	if (!f_addr(ob, "target_ip", &target) || addr_is_special(&target) ||
+	    addr_eq(&target, &ob->ip) || cidr_list_has(&cfg->scan_allow,
+	    &ob->ip))
+		return;
+	key = addrmap_mac_key(ob->mac);
+	if ((s = scanner_get(r, &key, ob->ts)) == NULL)
+		return;
+	s->last = ob->ts;
+	memset(&np, 0, sizeof(np));
+	np.dst = target;
+	np.ts = ob->ts;
+	if (scanner_add(r, s, &np) == NULL)
+		return;
+	list[0] = '\0';
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct scan_pair *q = &s->pairs[i];
+
+		if (age(ob->ts, q->ts) > cfg->scan_window ||
+		    addrmap_get(&r->bind, &q->dst) != NULL ||
+		    detect_asset_by_ip(d, &q->dst) != NULL)
+			continue;
+		empty++;
+		if (n < sizeof(list))
+			n += (size_t)snprintf(list + n, sizeof(list) - n,
+			    "%s%s", n > 0 ? "," : "", addr_fmt(&q->dst, buf,
+			    sizeof(buf)));
+	}
+	if (empty < clamp(cfg->scan_hosts) || (s->sweep_alert != 0 &&
+	    age(ob->ts, s->sweep_alert) <= cfg->scan_window))
+		return;
+	s->sweep_alert = ob->ts;
+	alert_init(&al, ALERT_HOST_SWEEP, ob->ts);
+	asset_of(d, &al, ob);
+	alert_object(&al, "arp");
+	alert_message(&al, "ARP requests for %u addresses nobody holds "
+	    "within %llu s", empty,
+	    (unsigned long long)(cfg->scan_window / USEC));
+	(void)alert_ev(&al, "service", "arp");
+	(void)alert_ev(&al, "hosts", "%s", list);
+	(void)alert_ev_u64(&al, "count", empty);
+	(void)alert_ev_u64(&al, "threshold", cfg->scan_hosts);
+	(void)alert_ev_u64(&al, "window_s", cfg->scan_window / USEC);
+	detect_raise(d, &al);
+}
+
 static void
 rule_arp(struct detector *d, const struct observation *ob)
 {
@@ -496,6 +567,8 @@ rule_arp(struct detector *d, const struct observation *ob)
 	(void)snprintf(how, sizeof(how), "arp %s%s", grat ? "gratuitous " :
 	    "", op == 2 ? "reply" : "request");
 	bind_ip(d, ob, &ob->ip, ob->mac, op == 2 || grat, false, how);
+	if (op == 1 && !grat)
+		rule_arp_sweep(d, ob);
 }
 
 static void
@@ -1113,6 +1186,14 @@ rule_http(struct detector *d, const struct observation *ob)
 	}
 }
 
+/* A TCP state in which the session was over or ending (FIN or RST). */
+static bool
+ssh_ended(const char *state)
+{
+	return strcmp(state, "closed") == 0 || strcmp(state, "closing") == 0 ||
+	    strcmp(state, "reset") == 0;
+}
+
 static void
 rule_ssh_flow(struct detector *d, const struct observation *ob)
 {
@@ -1126,8 +1207,14 @@ rule_ssh_flow(struct detector *d, const struct observation *ob)
 	if (proto != 6 || (dport != 22 && strcmp(f_str(ob, "app"), "ssh") !=
 	    0))
 		return;
-	/* Only sessions that ended: a cut record is not a short one. */
-	if (strcmp(reason, "active") == 0 || strcmp(reason, "flush") == 0)
+	/*
+	 * Only sessions that ended: a record cut by the active timeout is
+	 * not a short one, and neither is one the end of the input cut,
+	 * unless the session had closed (its record waits out the close
+	 * linger, so a capture that ends within it flushes closed ones).
+	 */
+	if (strcmp(reason, "active") == 0 || (strcmp(reason, "flush") == 0 &&
+	    !ssh_ended(f_str(ob, "state"))))
 		return;
 	if (!f_addr(ob, "src_ip", &src) || !f_addr(ob, "dst_ip", &dst))
 		return;
