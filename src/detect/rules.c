@@ -85,6 +85,8 @@ struct binding {
 	/* The MAC a DHCP server last gave the IP to, when another. */
 	bool		 has_leased;
 	uint8_t		 leased[6];
+	/* The last arp_spoof or ip_conflict about the address. */
+	uint64_t	 alerted;
 };
 
 struct scan_pair {
@@ -156,7 +158,14 @@ struct rules_state {
 	struct cname_slot *cname;
 	uint64_t	 dns_stamp;
 	uint64_t	 pruned;	/* capture time of the last pruning */
+
+	/* mac_for_ip changes waiting for the ARP rules' word (rules_tick). */
+	struct alert	*moved;		/* MOVED_MAX */
+	size_t		 nmoved;
 };
+
+/* Address moves held until the next tick. */
+#define MOVED_MAX	64
 
 static char http_marker;
 
@@ -172,7 +181,9 @@ rules_new(struct detector *d)
 	addrmap_init(&r->dhcp_macs);
 	addrmap_init(&r->scan);
 	addrmap_init(&r->http_auth);
-	if ((r->brute = calloc(BRUTE_MAX, sizeof(*r->brute))) == NULL) {
+	if ((r->brute = calloc(BRUTE_MAX, sizeof(*r->brute))) == NULL ||
+	    (r->moved = calloc(MOVED_MAX, sizeof(*r->moved))) == NULL) {
+		free(r->brute);
 		free(r);
 		return NULL;
 	}
@@ -209,6 +220,7 @@ rules_free(struct rules_state *r)
 	free(r->brute);
 	free(r->dns);
 	free(r->cname);
+	free(r->moved);
 	free(r);
 }
 
@@ -479,6 +491,7 @@ bind_ip(struct detector *d, const struct observation *ob,
 	if (leased)
 		(void)alert_ev(&al, "dhcp_lease", "the DHCP server gave %s "
 		    "to %s", ipbuf, newmac);
+	b->alerted = ob->ts;
 	detect_raise(d, &al);
 }
 
@@ -600,6 +613,15 @@ keep_recent(void *v, uint64_t now, void *arg)
 	return age(now, t->ts) <= *window;
 }
 
+/* The network's DHCP server: the first listed, else the first learned. */
+static const struct ward_addr *
+dhcp_server_of(const struct detector *d)
+{
+	if (d->cfg->dhcp_servers.n > 0)
+		return &d->cfg->dhcp_servers.v[0].addr;
+	return d->rules->ndhcp_known > 0 ? &d->rules->dhcp_known[0] : NULL;
+}
+
 static void
 rule_dhcp_starvation(struct detector *d, const struct observation *ob,
     const uint8_t chaddr[6])
@@ -658,8 +680,18 @@ rule_dhcp_starvation(struct detector *d, const struct observation *ob,
 		memcpy(src, chaddr, 6);
 	{
 		const struct asset *a = inv_find_mac(d->inv, src);
+		const struct ward_addr *server = dhcp_server_of(d);
 
-		if (a != NULL)
+		if (memcmp(src, chaddr, 6) == 0 && server != NULL) {
+			/*
+			 * Every frame forged too: the attacker does not
+			 * show. The alert is about what suffers, the
+			 * network's DHCP server.
+			 */
+			asset_by_ip(d, &al, server);
+			(void)alert_ev(&al, "attacker", "unknown: the frames' "
+			    "source MACs are forged as well");
+		} else if (a != NULL)
 			detect_alert_asset(&al, a, NULL);
 		else
 			alert_asset(&al, mac_fmt(src, mac, sizeof(mac)), NULL);
@@ -1861,10 +1893,28 @@ rules_obs(struct detector *d, const struct observation *ob)
 
 /* ---------------------------------------------------- Inventory changes */
 
+/*
+ * An address moving between MACs that arp_spoof or ip_conflict already
+ * reported (within BIND_LIVE): the inventory's mac_for_ip is the same
+ * event, seen from the asset's side, and is not raised again.
+ */
+static bool
+spoof_alerted(struct detector *d, const char *ip, uint64_t ts)
+{
+	struct ward_addr a;
+	const struct binding *b;
+
+	if (ip == NULL || addr_parse(ip, &a) == -1 ||
+	    (b = addrmap_get(&d->rules->bind, &a)) == NULL)
+		return false;
+	return b->alerted != 0 && age(ts, b->alerted) <= BIND_LIVE;
+}
+
 void
 rules_change(struct detector *d, const struct asset *a, enum asset_change c,
     const char *detail, uint64_t ts)
 {
+	struct rules_state *r = d->rules;
 	const struct asset_change_info *info;
 	struct alert al;
 
@@ -1903,6 +1953,15 @@ rules_change(struct detector *d, const struct asset *a, enum asset_change c,
 			(void)alert_ev(&al, "old", "%s", info->old_value);
 		if (info != NULL && info->new_value != NULL)
 			(void)alert_ev(&al, "new", "%s", info->new_value);
+		/*
+		 * The inventory reports a move before the ARP rules see
+		 * the message that made it: held until the next tick, it
+		 * goes only if they did not call it a spoof or conflict.
+		 */
+		if (c == ASSET_MAC_FOR_IP && r->nmoved < MOVED_MAX) {
+			r->moved[r->nmoved++] = al;
+			break;
+		}
 		detect_raise(d, &al);
 		break;
 	case ASSET_WENT_OFFLINE:
@@ -1946,6 +2005,15 @@ rules_tick(struct detector *d, uint64_t now)
 {
 	struct rules_state *r = d->rules;
 	uint64_t w;
+
+	for (size_t i = 0; i < r->nmoved; i++) {
+		struct alert *al = &r->moved[i];
+
+		if (!spoof_alerted(d, al->object + strlen("mac_for_ip "),
+		    al->ts))
+			detect_raise(d, al);
+	}
+	r->nmoved = 0;
 
 	/* Windows are minutes long: pruning every few seconds is enough. */
 	if (r->pruned != 0 && age(now, r->pruned) < PRUNE_EVERY)

@@ -364,6 +364,88 @@ test_dhcp_starvation(void **state)
 	assert_int_equal(count(fx, ALERT_DHCP_STARVATION), 1);
 }
 
+/*
+ * Every DISCOVER forged to the frame: the attacker does not show, so the
+ * alert is about the network's DHCP server.
+ */
+static void
+test_dhcp_starvation_forged(void **state)
+{
+	struct fx *fx = *state;
+	const struct alert *a;
+	struct observation o;
+	struct flow f;
+	char cli[32];
+
+	start(fx);
+	dhcp(fx, T0, 2, mac(20), "10.0.0.50", "10.0.0.1", NULL);
+	for (int i = 0; i < 31; i++) {
+		snprintf(cli, sizeof(cli), "0.0.0.%d", i + 1);
+		flow_make(fx, &f, "0.0.0.0", 68, "255.255.255.255", 67, 17);
+		f.side[0].has_mac = true;
+		memcpy(f.side[0].mac, mac(400 + i), 6);
+		on_flow(&o, OBS_DHCP, T0 + MIN + (uint64_t)i * SEC, &f, 0);
+		obs_subject(&o, mac(400 + i), NULL);
+		(void)obs_u64(&o, "op", 1);
+		(void)obs_u64(&o, "msg_type", 1);
+		(void)obs_mac(&o, "chaddr", mac(400 + i));
+		obs_emit(fx->bus, &o);
+	}
+	a = find(fx, ALERT_DHCP_STARVATION, NULL);
+	assert_non_null(a);
+	assert_string_equal(a->asset, "10.0.0.1");
+	assert_non_null(ev(a, "attacker"));
+}
+
+/*
+ * nmap -sn on a LAN: who-has for a whole subnet, most of it empty. A host
+ * resolving the neighbours it talks to (which answer) is no sweep.
+ */
+static void
+test_arp_sweep(void **state)
+{
+	struct fx *fx = *state;
+	const struct alert *a;
+	char addr[32];
+
+	start(fx);
+	for (int i = 0; i < 40; i++) {
+		snprintf(addr, sizeof(addr), "10.0.5.%d", i + 1);
+		arp(fx, T0, mac(500 + i), addr, 2, false);
+	}
+	for (int i = 0; i < 40; i++) {
+		struct observation o;
+		struct ward_addr me = ip("10.0.5.200"), t;
+
+		snprintf(addr, sizeof(addr), "10.0.5.%d", i + 1);
+		t = ip(addr);
+		obs_init(&o, OBS_ARP, T0 + SEC);
+		obs_subject(&o, mac(600), &me);
+		(void)obs_u64(&o, "op", 1);
+		(void)obs_addr(&o, "target_ip", &t);
+		obs_emit(fx->bus, &o);
+	}
+	assert_int_equal(count(fx, ALERT_HOST_SWEEP), 0);
+	for (int i = 0; i < 25; i++) {
+		struct observation o;
+		struct ward_addr me = ip("10.0.6.66"), t;
+
+		snprintf(addr, sizeof(addr), "10.0.6.%d", i + 100);
+		t = ip(addr);
+		obs_init(&o, OBS_ARP, T0 + 2 * SEC + (uint64_t)i * 1000);
+		obs_subject(&o, mac(601), &me);
+		(void)obs_u64(&o, "op", 1);
+		(void)obs_addr(&o, "target_ip", &t);
+		obs_emit(fx->bus, &o);
+		if (i == 23)
+			assert_int_equal(count(fx, ALERT_HOST_SWEEP), 0);
+	}
+	a = find(fx, ALERT_HOST_SWEEP, "arp");
+	assert_non_null(a);
+	assert_string_equal(a->asset, mac_fmt(mac(601), addr, sizeof(addr)));
+	assert_ev(a, "count", "25");
+}
+
 static void
 test_rogue_dhcp_listed(void **state)
 {
@@ -495,8 +577,8 @@ http(struct fx *fx, uint64_t ts, const char *client, const char *server,
 }
 
 static void
-ssh_flow(struct fx *fx, uint64_t ts, const char *client, uint64_t pkts,
-    uint64_t dur)
+ssh_record(struct fx *fx, uint64_t ts, const char *client, uint64_t pkts,
+    uint64_t dur, const char *reason, const char *state)
 {
 	struct observation o;
 	struct flow f;
@@ -514,8 +596,17 @@ ssh_flow(struct fx *fx, uint64_t ts, const char *client, uint64_t pkts,
 	(void)obs_u64(&o, "bytes_toclient", pkts * 100);
 	(void)obs_u64(&o, "start", ts - dur);
 	(void)obs_u64(&o, "end", ts);
-	(void)obs_cstr(&o, "reason", "closed");
+	(void)obs_cstr(&o, "reason", reason);
+	if (state != NULL)
+		(void)obs_cstr(&o, "state", state);
 	obs_emit(fx->bus, &o);
+}
+
+static void
+ssh_flow(struct fx *fx, uint64_t ts, const char *client, uint64_t pkts,
+    uint64_t dur)
+{
+	ssh_record(fx, ts, client, pkts, dur, "closed", "closed");
 }
 
 static void
@@ -538,6 +629,7 @@ test_brute_force(void **state)
 {
 	struct fx *fx = *state;
 	const struct alert *a;
+	size_t n0;
 
 	start(fx);
 	/* Nine refused Basic logins, and NTLM handshakes: not yet. */
@@ -580,6 +672,19 @@ test_brute_force(void **state)
 	assert_non_null(a);
 	assert_string_equal(a->asset, "10.0.0.72");
 	assert_ev(a, "signal", "short ssh session");
+	/*
+	 * Sessions the end of the input cut while still open do not count;
+	 * closed ones it flushed within their linger do.
+	 */
+	n0 = count(fx, ALERT_BRUTE_FORCE);
+	for (int i = 0; i < 12; i++)
+		ssh_record(fx, T0 + (uint64_t)i * SEC, "10.0.0.73", 24,
+		    3 * SEC, "flush", "established");
+	assert_int_equal(count(fx, ALERT_BRUTE_FORCE), n0);
+	for (int i = 0; i < 10; i++)
+		ssh_record(fx, T0 + (uint64_t)i * SEC, "10.0.0.74", 24,
+		    3 * SEC, "flush", i % 2 ? "closed" : "reset");
+	assert_int_equal(count(fx, ALERT_BRUTE_FORCE), n0 + 1);
 	/* Failures spread over more than the window do not add up. */
 	for (int i = 0; i < 12; i++)
 		login_failed(fx, T0 + (uint64_t)i * 2 * MIN, "telnet", 23);
@@ -927,13 +1032,29 @@ test_inventory_changes(void **state)
 	assert_string_equal(a->asset, key);
 	assert_int_equal(alert_severity(a), ALERT_SEV_HIGH);
 	assert_ev(a, "life_critical", "true");
-	/* Another MAC takes the address: identity change, high. */
+	/*
+	 * Another MAC claims the address while its holder is live: the ARP
+	 * rule's arp_spoof says so, and the inventory's move of the same
+	 * address, held until the tick, is not raised again.
+	 */
 	arp(fx, T0 + 61 * MIN, mac(50), "10.0.0.50", 1, false);
 	arp(fx, T0 + 61 * MIN + SEC, mac(51), "10.0.0.50", 2, true);
-	a = find(fx, ALERT_IDENTITY_CHANGE, "mac_for_ip 10.0.0.50");
+	detector_tick(fx->det, T0 + 61 * MIN + 2 * SEC);
+	assert_non_null(find(fx, ALERT_ARP_SPOOF, "ip 10.0.0.50"));
+	assert_null(find(fx, ALERT_IDENTITY_CHANGE, "mac_for_ip 10.0.0.50"));
+	/*
+	 * An address whose holder has been gone for hours, taken by another
+	 * MAC: no spoof, but the move is an identity change, high.
+	 */
+	arp(fx, T0 + 62 * MIN, mac(52), "10.0.0.70", 1, false);
+	arp(fx, T0 + 62 * MIN + 3 * 60 * MIN, mac(53), "10.0.0.70", 1,
+	    false);
+	detector_tick(fx->det, T0 + 62 * MIN + 3 * 60 * MIN + SEC);
+	assert_null(find(fx, ALERT_ARP_SPOOF, "ip 10.0.0.70"));
+	assert_null(find(fx, ALERT_IP_CONFLICT, "ip 10.0.0.70"));
+	a = find(fx, ALERT_IDENTITY_CHANGE, "mac_for_ip 10.0.0.70");
 	assert_non_null(a);
 	assert_int_equal(alert_severity(a), ALERT_SEV_HIGH);
-	assert_non_null(find(fx, ALERT_ARP_SPOOF, "ip 10.0.0.50"));
 }
 
 static void
@@ -958,6 +1079,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_dhcp_release_is_not_spoofing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dhcp_starvation_forged,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_arp_sweep, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_dhcp_starvation, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rogue_dhcp_listed, setup,
