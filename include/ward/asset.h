@@ -159,6 +159,13 @@ struct asset_reported {
 	char			 ident[4][128];	/* type, vendor, model, version */
 	char			 hostname[128];
 	char			 dhcp[256];	/* params|vendor_class */
+	/*
+	 * The silence allowed when last stored (usec, 0 unknown): until
+	 * the asset shows enough gaps of its own, its cadence from
+	 * earlier runs counts, so a restarted sensor does not call a
+	 * device that reports every 15 minutes offline after 10.
+	 */
+	uint64_t		 offline_after;
 };
 
 struct asset {
@@ -318,7 +325,8 @@ void inv_track(struct inventory *, uint64_t now);
 /*
  * The silence allowed before the asset counts as offline (microseconds):
  * ASSET_OFFLINE_MULT times its median idle gap, at least
- * ASSET_OFFLINE_FLOOR.
+ * ASSET_OFFLINE_FLOOR; with fewer than ASSET_CADENCE_MIN gaps seen, the
+ * limit an earlier run stored (reported.offline_after) when larger.
  */
 uint64_t asset_offline_after(const struct asset *);
 /* Records activity at ts into the cadence (the inventory calls it). */

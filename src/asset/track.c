@@ -69,6 +69,8 @@ asset_offline_after(const struct asset *a)
 {
 	uint64_t m = asset_cadence_median(&a->cadence);
 
+	if (m == 0 && a->reported.offline_after > ASSET_OFFLINE_FLOOR)
+		return a->reported.offline_after;
 	if (m > UINT64_MAX / ASSET_OFFLINE_MULT)
 		return UINT64_MAX;
 	m *= ASSET_OFFLINE_MULT;

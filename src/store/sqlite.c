@@ -590,7 +590,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "SELECT rule, source, weight, attribute, value, asserts"
 	    " FROM identity_evidence WHERE asset = ?1 ORDER BY id",
 	[ST_R_REPORTED] =
-	    "SELECT a.hostname, i.type, i.vendor, i.model, i.version"
+	    "SELECT a.hostname, i.type, i.vendor, i.model, i.version,"
+	    " a.offline_after"
 	    " FROM assets a LEFT JOIN asset_identity i ON i.asset = a.id"
 	    " WHERE a.key = ?1",
 	[ST_R_DHCP_LATEST] =
@@ -1968,6 +1969,7 @@ store_load_reported(struct store *s, const char *key,
 		copy_col(st, 0, r->hostname, sizeof(r->hostname));
 		for (int d = 0; d < IDENT_DIMS; d++)
 			copy_col(st, 1 + d, r->ident[d], sizeof(r->ident[d]));
+		r->offline_after = col_u64(st, 1 + IDENT_DIMS);
 	} else if (rc == SQLITE_DONE) {
 		ret = WARD_ENOTFOUND;
 	} else

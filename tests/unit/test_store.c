@@ -704,6 +704,7 @@ test_identity_round_trip(void **state)
 	assert_string_equal(rep.ident[IDENT_VENDOR], "Baxter");
 	assert_string_equal(rep.hostname, "infusion-pump-7");
 	assert_string_equal(rep.dhcp, "1,3,6,15,28|MSFT 5.0");
+	assert_true(rep.offline_after == ASSET_OFFLINE_FLOOR);
 	assert_int_equal(store_load_reported(s, "02:00:00:00:00:99", &rep),
 	    WARD_ENOTFOUND);
 	assert_int_equal(store_key_by_ip(s, "10.0.1.7", key, sizeof(key)), 0);

@@ -157,6 +157,23 @@ test_cadence(void **state)
 	assert_int_equal(asset_status_at(&a, T0 + 9 * MIN), ASSET_ONLINE);
 	assert_int_equal(asset_status_at(&a, T0 + 11 * MIN), ASSET_OFFLINE);
 	assert_string_equal(asset_status_name(ASSET_OFFLINE), "offline");
+
+	/*
+	 * An earlier run's limit counts until the asset shows gaps of its
+	 * own (a restarted sensor), then its own cadence does.
+	 */
+	memset(&a, 0, sizeof(a));
+	a.reported.offline_after = 36 * MIN;
+	assert_true(asset_offline_after(&a) == 36 * MIN);
+	asset_cadence_note(&a.cadence, T0, T0 + 2 * MIN);
+	asset_cadence_note(&a.cadence, T0, T0 + 2 * MIN);
+	assert_true(asset_offline_after(&a) == 36 * MIN);
+	asset_cadence_note(&a.cadence, T0, T0 + 2 * MIN);
+	assert_true(asset_offline_after(&a) == ASSET_OFFLINE_FLOOR);
+	/* A stored limit below the floor is no limit. */
+	memset(&a, 0, sizeof(a));
+	a.reported.offline_after = MIN;
+	assert_true(asset_offline_after(&a) == ASSET_OFFLINE_FLOOR);
 }
 
 static void
