@@ -128,8 +128,9 @@ struct asset_attr {
  * its own cadence: activity more than ASSET_BURST_GAP apart starts a new
  * burst, and the idle gaps between bursts (the last ASSET_CADENCE_GAPS of
  * them) give the asset's usual gap. It is offline once it has been silent
- * longer than ASSET_OFFLINE_MULT times its median gap, and never sooner
- * than ASSET_OFFLINE_FLOOR. Everything runs on capture time.
+ * longer than ASSET_OFFLINE_MULT times its median gap and half again its
+ * longest recent gap, and never sooner than ASSET_OFFLINE_FLOOR.
+ * Everything runs on capture time.
  */
 #define ASSET_BURST_GAP		(60ULL * 1000000)		/* 1 min */
 #define ASSET_OFFLINE_FLOOR	(10ULL * 60 * 1000000)		/* 10 min */
@@ -324,8 +325,8 @@ void inv_track(struct inventory *, uint64_t now);
 
 /*
  * The silence allowed before the asset counts as offline (microseconds):
- * ASSET_OFFLINE_MULT times its median idle gap, at least
- * ASSET_OFFLINE_FLOOR; with fewer than ASSET_CADENCE_MIN gaps seen, the
+ * ASSET_OFFLINE_MULT times its median idle gap or 1.5 times its longest
+ * recent one, whichever is larger, at least ASSET_OFFLINE_FLOOR; with fewer than ASSET_CADENCE_MIN gaps seen, the
  * limit an earlier run stored (reported.offline_after) when larger.
  */
 uint64_t asset_offline_after(const struct asset *);

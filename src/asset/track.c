@@ -67,14 +67,30 @@ asset_cadence_median(const struct asset_cadence *c)
 uint64_t
 asset_offline_after(const struct asset *a)
 {
-	uint64_t m = asset_cadence_median(&a->cadence);
+	const struct asset_cadence *c = &a->cadence;
+	uint64_t m = asset_cadence_median(c), longest = 0, lim;
 
 	if (m == 0 && a->reported.offline_after > ASSET_OFFLINE_FLOOR)
 		return a->reported.offline_after;
 	if (m > UINT64_MAX / ASSET_OFFLINE_MULT)
 		return UINT64_MAX;
-	m *= ASSET_OFFLINE_MULT;
-	return m > ASSET_OFFLINE_FLOOR ? m : ASSET_OFFLINE_FLOOR;
+	lim = m * ASSET_OFFLINE_MULT;
+	/*
+	 * A device whose gaps vary (a server reached by several clients at
+	 * their own rhythms) has a short median and now and then a long
+	 * gap: silence up to half again its longest recent gap is its
+	 * normal too.
+	 */
+	if (m != 0) {
+		for (uint32_t i = 0; i < c->ngaps; i++)
+			if (c->gaps[i] > longest)
+				longest = c->gaps[i];
+		if (longest > UINT64_MAX / 3)
+			return UINT64_MAX;
+		if (longest * 3 / 2 > lim)
+			lim = longest * 3 / 2;
+	}
+	return lim > ASSET_OFFLINE_FLOOR ? lim : ASSET_OFFLINE_FLOOR;
 }
 
 enum asset_status

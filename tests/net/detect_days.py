@@ -79,14 +79,14 @@ def write_pcap(path, recs):
             f.write(pkt)
 
 
-def schedule(kind, day0, rnd):
+def schedule(kind, day0, rnd, phases):
     """Start times (seconds since the epoch) of kind's copies on one day."""
     if kind == "telemetry":
-        return periodic(day0, 300, 60, rnd)
+        return periodic(kind, day0, 300, 60, rnd, phases)
     if kind == "dhcp":
-        return periodic(day0, 1800, 30, rnd)
+        return periodic(kind, day0, 1800, 30, rnd, phases)
     if kind.startswith("bg-"):
-        return periodic(day0, 600, 120, rnd)
+        return periodic(kind, day0, 600, 120, rnd, phases)
     if kind == "study":
         return daytime(day0, rnd.randint(10, 16), rnd)
     if kind == "clinic":
@@ -94,14 +94,17 @@ def schedule(kind, day0, rnd):
     sys.exit("detect_days: unknown kind %r" % kind)
 
 
-def periodic(day0, period, jitter, rnd):
-    # Each series has its own phase, kept from day to day.
+def periodic(kind, day0, period, jitter, rnd, phases):
+    # Each series has its own phase, drawn once and kept from day to day
+    # (every period divides a day), so midnight is no gap in it.
+    if kind not in phases:
+        phases[kind] = rnd.uniform(0, period)
     out = []
-    t = day0 + rnd.uniform(0, period)
+    t = day0 + phases[kind]
     while t < day0 + DAY:
         out.append(t + rnd.uniform(-jitter, jitter))
         t += period
-    return [x for x in out if day0 <= x < day0 + DAY - 60]
+    return out
 
 
 def daytime(day0, n, rnd):
@@ -126,6 +129,7 @@ def main():
         kind, _, path = s.partition("=")
         kinds[kind] = read_pcap(path)
     rnd = random.Random(a.seed)
+    phases = {}
     learn, enforce = [], []
     boot = read_pcap(a.boot)
     learn += [(start * 1000000 + 1000000 + t, o, p) for t, o, p in boot]
@@ -136,7 +140,7 @@ def main():
         out = learn if day < a.learn else enforce
         for kind in sorted(kinds):
             recs = kinds[kind]
-            for t in schedule(kind, day0, rnd):
+            for t in schedule(kind, day0, rnd, phases):
                 if t < not_before:
                     continue
                 base = int(t * 1000000)

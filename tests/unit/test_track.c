@@ -170,6 +170,13 @@ test_cadence(void **state)
 	assert_true(asset_offline_after(&a) == 36 * MIN);
 	asset_cadence_note(&a.cadence, T0, T0 + 2 * MIN);
 	assert_true(asset_offline_after(&a) == ASSET_OFFLINE_FLOOR);
+	/* Short usual gaps and one long one: half again the longest. */
+	memset(&a, 0, sizeof(a));
+	for (int i = 0; i < 5; i++)
+		asset_cadence_note(&a.cadence, T0, T0 + 2 * MIN);
+	asset_cadence_note(&a.cadence, T0, T0 + 12 * MIN);
+	assert_true(asset_cadence_median(&a.cadence) == 2 * MIN);
+	assert_true(asset_offline_after(&a) == 18 * MIN);
 	/* A stored limit below the floor is no limit. */
 	memset(&a, 0, sizeof(a));
 	a.reported.offline_after = MIN;
