@@ -33,6 +33,11 @@
 #                  about the CT, peer the archive
 #   hl7-unexpected the monitor sends an ORM^O01 (it only ever sent ORU^R01)
 #                  to the engine: hl7_unexpected_message about the monitor
+#   polyglot       the attacker posts a DICOM file whose preamble is a PE
+#                  program (CVE-2019-11687) to a web server on the PACS:
+#                  dicom_executable_preamble about the attacker
+#   malformed      the attacker sends the PACS an A-ASSOCIATE-RQ with an
+#                  item of no known type: malformed_medical_stream
 #   cred-reuse     the nurse station subscribes to the pumps' topic with the
 #                  pump's MQTT login instead of its own: a password in clear
 #                  it never sent, cleartext_credential about the nurse
@@ -81,6 +86,54 @@ mqtt-anon mqtt_unauthenticated $ATT - peer=$(det_who broker)
 mqtt-anon mqtt_subscribe_all $ATT - peer=$(det_who broker)
 EOF
 det_attack_end mqtt-anon
+
+# A DICOM file whose 128-byte preamble is a Windows program (CVE-2019-11687),
+# posted over HTTP to a web server on the PACS (it refuses the POST; the
+# file crossed all the same).
+/usr/bin/python3 - "$T/pe.dcm" <<'PY'
+import struct, sys
+def el(e, vr, v):
+    if vr == 'OB':
+        return struct.pack('<HH', 2, e) + b'OB\0\0' + struct.pack('<I', len(v)) + v
+    return struct.pack('<HH', 2, e) + vr.encode() + struct.pack('<H', len(v)) + v
+pre = (b'MZ\x90\0' + bytes(128))[:128]
+f = pre + b'DICM' + el(1, 'OB', b'\0\1') + \
+    el(2, 'UI', b'1.2.840.10008.5.1.4.1.1.2\0') + \
+    el(0x10, 'UI', b'1.2.840.10008.1.2.1\0')
+f += b'PE\0\0' + bytes(64)
+f = f[:0x3c] + struct.pack('<I', f.index(b'PE\0\0')) + f[0x40:]
+open(sys.argv[1], 'wb').write(f + bytes(2000))
+PY
+net_bg pacs "$T/http.log" /usr/bin/python3 -m http.server 8080 \
+    --bind "${DET_IP[pacs]}"
+net_wait_listen pacs tcp 8080 10 || net_die "http server did not start"
+det_attack_begin polyglot
+det_run attacker curl -s -o /dev/null -H 'Content-Type: application/dicom' \
+    --data-binary @"$T/pe.dcm" "http://${DET_IP[pacs]}:8080/studies"
+cat >"$T/polyglot.expect" <<EOF
+polyglot dicom_executable_preamble $ATT - peer=$(det_who pacs)
+EOF
+det_attack_end polyglot
+
+# A malformed A-ASSOCIATE-RQ (an item of no known type) to the PACS.
+det_attack_begin malformed
+det_run attacker /usr/bin/python3 -c '
+import socket, struct, sys
+body = struct.pack(">HH", 1, 0) + b"PACS".ljust(16) + b"EVIL".ljust(16) + \
+    bytes(32) + bytes([0x99, 0]) + struct.pack(">H", 4) + b"XXXX"
+pdu = bytes([1, 0]) + struct.pack(">I", len(body)) + body
+s = socket.create_connection((sys.argv[1], 104), timeout=3)
+s.sendall(pdu)
+try:
+    s.recv(100)
+except OSError:
+    pass
+s.close()
+' "${DET_IP[pacs]}"
+cat >"$T/malformed.expect" <<EOF
+malformed malformed_medical_stream $ATT dicom peer=$(det_who pacs)
+EOF
+det_attack_end malformed
 
 # The pump goes silent: 20 minutes of normal rounds built from one.
 net_capture_start "$T/tick.pcapng"
