@@ -205,6 +205,7 @@ struct asset {
 	struct asset_attr	*attrs;
 	size_t			 nattrs;
 	struct ident_verdict	*ident;		/* NULL until identified */
+	uint64_t		 ident_time;	/* inv_identify_due()'s now */
 	uint16_t		 vlan;		/* innermost VLAN, last seen */
 	/* Department (dept.h): borrowed from the map, NULL when none. */
 	const struct dept	*dept;
@@ -312,6 +313,14 @@ struct asset *inv_find_mac(const struct inventory *, const uint8_t mac[6]);
  * it at every batch costs what changed. 0, or -1 out of memory.
  */
 int inv_identify(struct inventory *, const struct ident_rules *);
+/*
+ * The same, but an asset identified before is evaluated again only once
+ * interval has passed since (capture time now): an asset never
+ * identified goes at once, a busy one whose attributes keep coming at
+ * most once per interval. inv_identify() is interval 0.
+ */
+int inv_identify_due(struct inventory *, const struct ident_rules *,
+    uint64_t now, uint64_t interval);
 struct asset *inv_find_ip(const struct inventory *, const struct ward_addr *);
 
 /*

@@ -56,6 +56,13 @@ identify(struct asset *a, const struct ident_rules *rules,
 int
 inv_identify(struct inventory *inv, const struct ident_rules *rules)
 {
+	return inv_identify_due(inv, rules, 0, 0);
+}
+
+int
+inv_identify_due(struct inventory *inv, const struct ident_rules *rules,
+    uint64_t now, uint64_t interval)
+{
 	struct asset *const *as;
 	struct ident_attr *at;
 	char (*svc)[16];
@@ -72,7 +79,8 @@ inv_identify(struct inventory *inv, const struct ident_rules *rules)
 	for (size_t i = 0; i < n; i++) {
 		struct asset *a = as[i];
 
-		if (a->ident != NULL && !(a->flags & ASSET_IDENT_STALE))
+		if (a->ident != NULL && (!(a->flags & ASSET_IDENT_STALE) ||
+		    (interval != 0 && now < a->ident_time + interval)))
 			continue;
 		if (a->ident == NULL &&
 		    (a->ident = calloc(1, sizeof(*a->ident))) == NULL) {
@@ -81,6 +89,7 @@ inv_identify(struct inventory *inv, const struct ident_rules *rules)
 		}
 		identify(a, rules, at, svc);
 		a->flags &= ~ASSET_IDENT_STALE;
+		a->ident_time = now;
 	}
 out:
 	free(at);

@@ -376,11 +376,16 @@ assign_departments(struct run *r)
 	}
 }
 
-/* Identification, departments, online state and detection at time now. */
+/*
+ * Identification, departments, online state and detection at time now.
+ * Between batches (interval not 0), a device identified before is
+ * evaluated again at most once per interval.
+ */
 static void
-run_evaluate(struct run *r, uint64_t now)
+run_evaluate(struct run *r, uint64_t now, uint64_t interval)
 {
-	if (r->rules != NULL && inv_identify(r->inv, r->rules) == -1)
+	if (r->rules != NULL && inv_identify_due(r->inv, r->rules, now,
+	    interval) == -1)
 		log_error("out of memory identifying devices");
 	assign_departments(r);
 	seed_reported(r);
@@ -399,18 +404,21 @@ run_tick(struct run *r)
 
 	if (r->live && wall_usec() > now)
 		now = wall_usec();
-	run_evaluate(r, now);
+	run_evaluate(r, now, 0);
 	if (r->store != NULL)
 		run_flush(r);
 	r->last_flush = now_usec();
 }
+
+/* Between batches, a device identified before waits this long. */
+#define RUN_REIDENTIFY	(60 * 1000000ULL)
 
 void
 run_packet(struct run *r, uint64_t ts, uint64_t n)
 {
 	if (r->detector != NULL && ts >= r->next_eval) {
 		if (r->next_eval != 0)
-			run_evaluate(r, ts);
+			run_evaluate(r, ts, RUN_REIDENTIFY);
 		r->next_eval = ts + r->opts.flush_usec;
 	}
 	if ((n & 4095) == 0 && (r->store != NULL || r->eve != NULL) &&

@@ -55,6 +55,7 @@
 
 /* Brute force: (client, server, protocol) triples followed at once. */
 #define BRUTE_MAX	4096
+#define BRUTE_INDEX	(2 * BRUTE_MAX)	/* a power of two */
 /* Flows whose last HTTP request carried credentials. */
 #define HTTP_AUTH_MAX	65536
 
@@ -143,6 +144,7 @@ struct rules_state {
 
 	struct addrmap	 dhcp_macs;	/* MAC key -> struct tstamp */
 	uint64_t	 dhcp_alert;	/* last starvation alert */
+	uint64_t	 dhcp_pruned;	/* last walk of dhcp_macs */
 	struct ward_addr dhcp_known[DHCP_SERVERS_MAX];
 	size_t		 ndhcp_known;
 	uint64_t	 dhcp_learn_start;
@@ -152,6 +154,9 @@ struct rules_state {
 	uint64_t	 scan_dropped;
 
 	struct brute	*brute;		/* BRUTE_MAX */
+	uint32_t	*brute_ix;	/* BRUTE_INDEX */
+	size_t		 brute_used;
+	size_t		 brute_next;	/* where to look for a free slot */
 	struct addrmap	 http_auth;	/* flow key -> &http_marker */
 
 	struct dns_slot	*dns;		/* DNS_SLOTS, made at first use */
@@ -182,8 +187,11 @@ rules_new(struct detector *d)
 	addrmap_init(&r->scan);
 	addrmap_init(&r->http_auth);
 	if ((r->brute = calloc(BRUTE_MAX, sizeof(*r->brute))) == NULL ||
+	    (r->brute_ix = calloc(BRUTE_INDEX, sizeof(*r->brute_ix))) ==
+	    NULL ||
 	    (r->moved = calloc(MOVED_MAX, sizeof(*r->moved))) == NULL) {
 		free(r->brute);
+		free(r->brute_ix);
 		free(r);
 		return NULL;
 	}
@@ -218,6 +226,7 @@ rules_free(struct rules_state *r)
 	addrmap_clear(&r->scan);
 	addrmap_clear(&r->http_auth);
 	free(r->brute);
+	free(r->brute_ix);
 	free(r->dns);
 	free(r->cname);
 	free(r->moved);
@@ -235,7 +244,7 @@ rules_memory(const struct rules_state *r)
 	    r->dhcp_macs.n * sizeof(struct tstamp);
 	n += r->scan.cap * sizeof(struct addrmap_slot) + r->scan_bytes;
 	n += r->http_auth.cap * sizeof(struct addrmap_slot);
-	n += BRUTE_MAX * sizeof(struct brute);
+	n += BRUTE_MAX * sizeof(struct brute) + BRUTE_INDEX * sizeof(uint32_t);
 	if (r->dns != NULL)
 		n += DNS_SLOTS * sizeof(struct dns_slot);
 	if (r->cname != NULL)
@@ -525,6 +534,10 @@ rule_arp_sweep(struct detector *d, const struct observation *ob)
 	    addr_eq(&target, &ob->ip) || cidr_list_has(&cfg->scan_allow,
 	    &ob->ip))
 		return;
+	/* An address somebody holds answers: that is no sweep's attempt. */
+	if (addrmap_get(&r->bind, &target) != NULL ||
+	    detect_asset_by_ip(d, &target) != NULL)
+		return;
 	key = addrmap_mac_key(ob->mac);
 	if ((s = scanner_get(r, &key, ob->ts)) == NULL)
 		return;
@@ -532,25 +545,31 @@ rule_arp_sweep(struct detector *d, const struct observation *ob)
 	memset(&np, 0, sizeof(np));
 	np.dst = target;
 	np.ts = ob->ts;
-	if (scanner_add(r, s, &np) == NULL)
+	if (scanner_add(r, s, &np) == NULL || s->n < clamp(cfg->scan_hosts) ||
+	    (s->sweep_alert != 0 && age(ob->ts, s->sweep_alert) <=
+	    cfg->scan_window))
 		return;
-	list[0] = '\0';
+	/* Addresses asked for earlier may have answered since. */
 	for (uint32_t i = 0; i < s->n; i++) {
 		const struct scan_pair *q = &s->pairs[i];
 
-		if (age(ob->ts, q->ts) > cfg->scan_window ||
-		    addrmap_get(&r->bind, &q->dst) != NULL ||
-		    detect_asset_by_ip(d, &q->dst) != NULL)
-			continue;
-		empty++;
-		if (n < sizeof(list))
+		if (age(ob->ts, q->ts) <= cfg->scan_window &&
+		    addrmap_get(&r->bind, &q->dst) == NULL &&
+		    detect_asset_by_ip(d, &q->dst) == NULL)
+			empty++;
+	}
+	if (empty < clamp(cfg->scan_hosts))
+		return;
+	list[0] = '\0';
+	for (uint32_t i = 0; i < s->n && n < sizeof(list); i++) {
+		const struct scan_pair *q = &s->pairs[i];
+
+		if (age(ob->ts, q->ts) <= cfg->scan_window &&
+		    addrmap_get(&r->bind, &q->dst) == NULL)
 			n += (size_t)snprintf(list + n, sizeof(list) - n,
 			    "%s%s", n > 0 ? "," : "", addr_fmt(&q->dst, buf,
 			    sizeof(buf)));
 	}
-	if (empty < clamp(cfg->scan_hosts) || (s->sweep_alert != 0 &&
-	    age(ob->ts, s->sweep_alert) <= cfg->scan_window))
-		return;
 	s->sweep_alert = ob->ts;
 	alert_init(&al, ALERT_HOST_SWEEP, ob->ts);
 	asset_of(d, &al, ob);
@@ -659,12 +678,20 @@ rule_dhcp_starvation(struct detector *d, const struct observation *ob,
 	t->ts = ob->ts;
 	if (r->dhcp_macs.n <= cfg->dhcp_starvation_macs)
 		return;
-	/* Count only the window: older clients go first. */
-	map_prune(&r->dhcp_macs, keep_recent, ob->ts, &window, free);
-	if (r->dhcp_macs.n <= cfg->dhcp_starvation_macs)
-		return;
 	/* Once per window: the pool is being drained, one alert says so. */
 	if (r->dhcp_alert != 0 && age(ob->ts, r->dhcp_alert) <= window)
+		return;
+	/*
+	 * Count only the window: older clients go first. The walk costs
+	 * the whole table, so it runs at most once a second of capture
+	 * time; in between, clients up to a second older than the window
+	 * may still count.
+	 */
+	if (r->dhcp_pruned == 0 || age(ob->ts, r->dhcp_pruned) >= USEC) {
+		map_prune(&r->dhcp_macs, keep_recent, ob->ts, &window, free);
+		r->dhcp_pruned = ob->ts;
+	}
+	if (r->dhcp_macs.n <= cfg->dhcp_starvation_macs)
 		return;
 	r->dhcp_alert = ob->ts;
 	alert_init(&al, ALERT_DHCP_STARVATION, ob->ts);
@@ -1082,32 +1109,77 @@ free_scanner(void *v)
 
 /* ------------------------------------------------------- Brute force */
 
+static uint32_t
+brute_hash(const struct ward_addr *client, const struct ward_addr *server,
+    const char *proto)
+{
+	uint32_t h = addr_hash(server, addr_hash(client, 0x9e3779b9U));
+
+	for (; *proto != '\0'; proto++)
+		h = (h ^ (uint8_t)*proto) * 16777619U;
+	return h;
+}
+
+/* The index over the triples in use (positions + 1, linear probing). */
+static void
+brute_reindex(struct rules_state *r)
+{
+	memset(r->brute_ix, 0, BRUTE_INDEX * sizeof(*r->brute_ix));
+	r->brute_used = 0;
+	for (size_t i = 0; i < BRUTE_MAX; i++) {
+		const struct brute *b = &r->brute[i];
+		size_t j;
+
+		if (!b->used)
+			continue;
+		j = brute_hash(&b->client, &b->server, b->proto) &
+		    (BRUTE_INDEX - 1);
+		while (r->brute_ix[j] != 0)
+			j = (j + 1) & (BRUTE_INDEX - 1);
+		r->brute_ix[j] = (uint32_t)i + 1;
+		r->brute_used++;
+	}
+}
+
+/*
+ * The counter of (client, server, proto): found through the index; a new
+ * triple takes a free slot, or the stalest one when all 4096 are in use
+ * (then the index is built again: rare, the tick frees idle ones).
+ */
 static struct brute *
 brute_get(struct rules_state *r, const struct ward_addr *client,
     const struct ward_addr *server, const char *proto)
 {
-	struct brute *b, *stalest = NULL;
+	uint32_t h = brute_hash(client, server, proto);
+	size_t j = h & (BRUTE_INDEX - 1);
+	struct brute *b = NULL;
 
-	for (size_t i = 0; i < BRUTE_MAX; i++) {
-		b = &r->brute[i];
-		if (!b->used) {
-			if (stalest == NULL || stalest->used)
-				stalest = b;
-			continue;
-		}
+	for (; r->brute_ix[j] != 0; j = (j + 1) & (BRUTE_INDEX - 1)) {
+		b = &r->brute[r->brute_ix[j] - 1];
 		if (addr_eq(&b->client, client) &&
 		    addr_eq(&b->server, server) && strcmp(b->proto, proto) == 0)
 			return b;
-		if (stalest == NULL || (stalest->used && b->last <
-		    stalest->last))
-			stalest = b;
 	}
-	b = stalest;
+	if (r->brute_used < BRUTE_MAX) {
+		/* A free slot: the index keeps no free ones, so look. */
+		while (r->brute[r->brute_next].used)
+			r->brute_next = (r->brute_next + 1) % BRUTE_MAX;
+		b = &r->brute[r->brute_next];
+		r->brute_ix[j] = (uint32_t)r->brute_next + 1;
+		r->brute_used++;
+	} else {
+		b = &r->brute[0];
+		for (size_t i = 1; i < BRUTE_MAX; i++)
+			if (r->brute[i].last < b->last)
+				b = &r->brute[i];
+	}
 	memset(b, 0, sizeof(*b));
 	b->used = true;
 	b->client = *client;
 	b->server = *server;
 	(void)snprintf(b->proto, sizeof(b->proto), "%s", proto);
+	if (r->brute_used >= BRUTE_MAX && r->brute_ix[j] == 0)
+		brute_reindex(r);
 	return b;
 }
 
@@ -2037,8 +2109,16 @@ rules_tick(struct detector *d, uint64_t now)
 	/* Bindings only when many: a day's silence ends them. */
 	if (r->bind.n > BIND_MAX / 2)
 		map_prune(&r->bind, keep_binding, now, NULL, free);
-	for (size_t i = 0; i < BRUTE_MAX; i++)
-		if (r->brute[i].used && age(now, r->brute[i].last) >
-		    d->cfg->brute_window)
-			r->brute[i].used = false;
+	if (r->brute_used > 0) {
+		bool freed = false;
+
+		for (size_t i = 0; i < BRUTE_MAX; i++)
+			if (r->brute[i].used && age(now, r->brute[i].last) >
+			    d->cfg->brute_window) {
+				r->brute[i].used = false;
+				freed = true;
+			}
+		if (freed)
+			brute_reindex(r);
+	}
 }

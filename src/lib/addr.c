@@ -34,6 +34,25 @@ addr_cmp(const struct ward_addr *a, const struct ward_addr *b)
 const char *
 addr_fmt(const struct ward_addr *a, char *buf, size_t len)
 {
+	if (a->family == 4 && len >= 16) {
+		/*
+		 * By hand: glibc's inet_ntop goes through sprintf, and
+		 * formatting addresses is on the detectors' path.
+		 */
+		char *p = buf;
+
+		for (int i = 0; i < 4; i++) {
+			unsigned v = a->b[i];
+
+			if (v >= 100)
+				*p++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*p++ = (char)('0' + v / 10 % 10);
+			*p++ = (char)('0' + v % 10);
+			*p++ = i < 3 ? '.' : '\0';
+		}
+		return buf;
+	}
 	if (a->family == 4) {
 		if (inet_ntop(AF_INET, a->b, buf, (socklen_t)len) != NULL)
 			return buf;
@@ -136,8 +155,20 @@ addr_is_private(const struct ward_addr *a)
 const char *
 mac_fmt(const uint8_t m[6], char *buf, size_t len)
 {
-	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
-	    m[3], m[4], m[5]);
+	static const char hex[] = "0123456789abcdef";
+	char t[MAC_STRLEN];
+
+	for (int i = 0; i < 6; i++) {
+		t[i * 3] = hex[m[i] >> 4];
+		t[i * 3 + 1] = hex[m[i] & 15];
+		t[i * 3 + 2] = i < 5 ? ':' : '\0';
+	}
+	if (len >= MAC_STRLEN)
+		memcpy(buf, t, MAC_STRLEN);
+	else if (len > 0) {
+		memcpy(buf, t, len - 1);
+		buf[len - 1] = '\0';
+	}
 	return buf;
 }
 

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
 #include <cmocka.h>
 
 #include "ward/addrmap.h"
@@ -230,6 +232,41 @@ test_addrmap(void **state)
 	assert_int_equal(m.n, 0);
 }
 
+/*
+ * The hand-written IPv4 and MAC formatters against inet_ntop and printf:
+ * every byte value at every position.
+ */
+static void
+test_addr_fmt(void **state)
+{
+	char got[ADDR_STRLEN], want[ADDR_STRLEN];
+	uint8_t m[6] = { 0 };
+	struct ward_addr a;
+
+	(void)state;
+	for (int pos = 0; pos < 6; pos++)
+		for (int v = 0; v < 256; v++) {
+			uint8_t b[4] = { 10, 1, 2, 3 };
+
+			if (pos < 4) {
+				b[pos] = (uint8_t)v;
+				addr_v4(&a, b);
+				assert_non_null(inet_ntop(AF_INET, b, want,
+				    sizeof(want)));
+				assert_string_equal(addr_fmt(&a, got,
+				    sizeof(got)), want);
+			}
+			m[pos] = (uint8_t)v;
+			snprintf(want, sizeof(want), "%02x:%02x:%02x:%02x:%02x:"
+			    "%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+			assert_string_equal(mac_fmt(m, got, MAC_STRLEN), want);
+		}
+	/* A short buffer still gets a terminated (cut) string. */
+	assert_string_equal(mac_fmt(m, got, 6), "ff:ff");
+	addr_v4(&a, (const uint8_t[]){ 192, 168, 100, 200 });
+	assert_string_equal(addr_fmt(&a, got, 16), "192.168.100.200");
+}
+
 int
 main(void)
 {
@@ -241,6 +278,7 @@ main(void)
 		cmocka_unit_test(test_list_format),
 		cmocka_unit_test(test_bus_routes_by_kind),
 		cmocka_unit_test(test_addrmap),
+		cmocka_unit_test(test_addr_fmt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
