@@ -800,31 +800,63 @@ resolve(struct detector *d, struct bl_owner *o, const struct asset *a)
 	}
 }
 
+/*
+ * Joins a, sep and b into buf (cut to fit). By hand: it runs for every
+ * answered flow, and printf costs a dozen times more.
+ */
+static const char *
+join3(char *buf, size_t len, const char *a, char sep, const char *b)
+{
+	size_t n = 0;
+
+	for (; *a != '\0' && n + 1 < len; a++)
+		buf[n++] = *a;
+	if (n + 1 < len)
+		buf[n++] = sep;
+	for (; *b != '\0' && n + 1 < len; b++)
+		buf[n++] = *b;
+	buf[n] = '\0';
+	return buf;
+}
+
 /* A peer as a baseline value: its address, or its /24 (/48) if public. */
 static const char *
 peer_value(const struct ward_addr *p, char *buf, size_t len)
 {
 	struct ward_addr net;
 
+	char a[ADDR_STRLEN];
+
 	if (addr_is_private(p))
 		return addr_fmt(p, buf, len);
 	net = *p;
-	if (p->family == 4) {
+	if (p->family == 4)
 		net.b[3] = 0;
-		addr_fmt(&net, buf, len);
-		strncat(buf, "/24", len - strlen(buf) - 1);
-	} else {
+	else
 		memset(net.b + 6, 0, 10);
-		addr_fmt(&net, buf, len);
-		strncat(buf, "/48", len - strlen(buf) - 1);
-	}
-	return buf;
+	return join3(buf, len, addr_fmt(&net, a, sizeof(a)), '/',
+	    p->family == 4 ? "24" : "48");
 }
 
 static const char *
 proto_name(uint8_t p)
 {
 	return p == 6 ? "tcp" : p == 17 ? "udp" : p == 132 ? "sctp" : "ip";
+}
+
+/* "tcp/104" into buf (16 bytes). */
+static const char *
+service_fmt(uint8_t proto, uint16_t port, char *buf)
+{
+	char num[8];
+	size_t n = sizeof(num) - 1;
+
+	num[n] = '\0';
+	do {
+		num[--n] = (char)('0' + port % 10);
+		port /= 10;
+	} while (port != 0);
+	return join3(buf, 16, proto_name(proto), '/', num + n);
 }
 
 /* The endpoints of a flow record, from its fields. */
@@ -910,7 +942,9 @@ activity(struct detector *d, struct bl_owner *o, const struct ctx *c)
 	if (localtime_r(&t, &tm) == NULL)
 		return;
 	day = (int64_t)tm.tm_year * 366 + tm.tm_yday;
-	(void)snprintf(v, sizeof(v), "%02d", tm.tm_hour);
+	v[0] = (char)('0' + tm.tm_hour / 10);
+	v[1] = (char)('0' + tm.tm_hour % 10);
+	v[2] = '\0';
 	if (owner_learning(d, o, c->ts)) {
 		if (day != o->last_day) {
 			o->last_day = day;
@@ -993,15 +1027,14 @@ on_service(struct detector *d, const struct observation *ob)
 	    addr_is_special(&v.ip[1]) || dhcp_port(v.port[1]) ||
 	    cidr_list_has(&d->cfg->scan_allow, &v.ip[0]))
 		return;
-	(void)snprintf(sv, sizeof(sv), "%s/%u", proto_name(v.proto),
-	    v.port[1]);
+	service_fmt(v.proto, v.port[1], sv);
 	peer_value(&v.ip[0], p0, sizeof(p0));
 	peer_value(&v.ip[1], p1, sizeof(p1));
-	(void)snprintf(used, sizeof(used), "%s %s", p1, sv);
+	join3(used, sizeof(used), p1, ' ', sv);
 	if (infra_port(v.proto, v.port[1])) {
 		struct bl_item *it;
 
-		(void)snprintf(inf, sizeof(inf), "%s %s", sv, p1);
+		join3(inf, sizeof(inf), sv, ' ', p1);
 		it = item_find(b, &b->net, BK_INFRA, inf);
 		if (it == NULL && !net_enforcing(d, ob->ts))
 			it = item_add(b, &b->net, BK_INFRA, inf, BS_LEARNED,

@@ -590,14 +590,14 @@ rule_arp(struct detector *d, const struct observation *ob)
 {
 	uint64_t op = 0;
 	bool grat = f_true(ob, "gratuitous");
-	char how[32];
+	const char *how;
 
 	/* RFC 5227 probes are how a host avoids a conflict: not bindings. */
 	if (f_true(ob, "probe") || !ob->has_mac)
 		return;
 	(void)f_u64(ob, "op", &op);
-	(void)snprintf(how, sizeof(how), "arp %s%s", grat ? "gratuitous " :
-	    "", op == 2 ? "reply" : "request");
+	how = grat ? (op == 2 ? "arp gratuitous reply" :
+	    "arp gratuitous request") : op == 2 ? "arp reply" : "arp request";
 	bind_ip(d, ob, &ob->ip, ob->mac, op == 2 || grat, false, how);
 	if (op == 1 && !grat)
 		rule_arp_sweep(d, ob);
@@ -1547,14 +1547,17 @@ rule_ioc_flow(struct detector *d, const struct observation *ob,
 {
 	struct ioc_hit h;
 	char buf[ADDR_STRLEN], svc[16];
+	bool to;
 
+	if (!(to = ioc_addr(d->ioc, dst, &h)) && !ioc_addr(d->ioc, src, &h))
+		return;
 	(void)snprintf(svc, sizeof(svc), "%s/%u", proto == 6 ? "tcp" :
 	    proto == 17 ? "udp" : "ip", dport);
-	if (ioc_addr(d->ioc, dst, &h))
+	if (to)
 		ioc_raise_as(d, ob, detect_subject(d, ob), src, dst, &h,
 		    "connection to", addr_fmt(dst, buf, sizeof(buf)),
 		    "service", svc);
-	else if (ioc_addr(d->ioc, src, &h))
+	else
 		ioc_raise_as(d, ob, detect_asset_by_ip(d, dst), dst, src, &h,
 		    "connection from", addr_fmt(src, buf, sizeof(buf)),
 		    "service", svc);
