@@ -878,6 +878,20 @@ fview_get(const struct observation *ob, struct fview *v)
 	const struct obs_field *f;
 
 	memset(v, 0, sizeof(*v));
+	if (ob->flow != NULL) {
+		/* The flow itself: no field looked up by name. */
+		const struct flow *fl = ob->flow;
+
+		v->proto = fl->proto;
+		for (int i = 0; i < 2; i++) {
+			v->ip[i] = fl->side[i].addr;
+			v->port[i] = fl->side[i].port;
+			v->has_mac[i] = fl->side[i].has_mac;
+			memcpy(v->mac[i], fl->side[i].mac, 6);
+		}
+		v->app = obs_get_str(ob, "app");
+		return v->ip[0].family != 0;
+	}
 	if ((f = obs_get(ob, "proto")) == NULL || f->type != OV_U64)
 		return false;
 	v->proto = (uint8_t)f->v.u;

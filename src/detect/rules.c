@@ -507,7 +507,7 @@ bind_ip(struct detector *d, const struct observation *ob,
 static struct scanner *scanner_get(struct rules_state *,
     const struct ward_addr *, uint64_t);
 static struct scan_pair *scanner_add(struct rules_state *, struct scanner *,
-    const struct scan_pair *);
+    const struct scan_pair *, bool *);
 static uint32_t clamp(uint32_t);
 
 /*
@@ -529,6 +529,7 @@ rule_arp_sweep(struct detector *d, const struct observation *ob)
 	char list[ALERT_VALUE_MAX], buf[ADDR_STRLEN];
 	uint32_t empty = 0;
 	size_t n = 0;
+	bool fresh;
 
 	if (!f_addr(ob, "target_ip", &target) || addr_is_special(&target) ||
 	    addr_eq(&target, &ob->ip) || cidr_list_has(&cfg->scan_allow,
@@ -545,7 +546,8 @@ rule_arp_sweep(struct detector *d, const struct observation *ob)
 	memset(&np, 0, sizeof(np));
 	np.dst = target;
 	np.ts = ob->ts;
-	if (scanner_add(r, s, &np) == NULL || s->n < clamp(cfg->scan_hosts) ||
+	if (scanner_add(r, s, &np, &fresh) == NULL || !fresh ||
+	    s->n < clamp(cfg->scan_hosts) ||
 	    (s->sweep_alert != 0 && age(ob->ts, s->sweep_alert) <=
 	    cfg->scan_window))
 		return;
@@ -904,19 +906,24 @@ scanner_get(struct rules_state *r, const struct ward_addr *src,
 	return s;
 }
 
-/* Records an attempt; the pair, or NULL when out of memory. */
+/*
+ * Records an attempt; the pair, or NULL when out of memory. *fresh says
+ * whether it was new (a repeat cannot make a count grow).
+ */
 static struct scan_pair *
 scanner_add(struct rules_state *r, struct scanner *s,
-    const struct scan_pair *p)
+    const struct scan_pair *p, bool *fresh)
 {
 	struct scan_pair *np;
 
+	*fresh = false;
 	for (uint32_t i = 0; i < s->n; i++)
 		if (s->pairs[i].port == p->port && s->pairs[i].proto ==
 		    p->proto && addr_eq(&s->pairs[i].dst, &p->dst)) {
 			s->pairs[i].ts = p->ts;
 			return &s->pairs[i];
 		}
+	*fresh = true;
 	if (s->n == s->cap && s->cap < SCAN_PAIRS) {
 		uint32_t ncap = s->cap ? s->cap * 2 : 8;
 
@@ -1032,7 +1039,7 @@ rule_scan(struct detector *d, const struct observation *ob,
 	struct scan_pair np, *p;
 	struct scanner *s;
 	uint32_t ports = 0, hosts = 0, medical = 0, tp;
-	bool icmp = proto == 1 || proto == 58;
+	bool icmp = proto == 1 || proto == 58, fresh;
 
 	if ((proto != 6 && proto != 17 && !icmp) || cidr_list_has(
 	    &cfg->scan_allow, src) || addr_is_special(dst) ||
@@ -1054,7 +1061,7 @@ rule_scan(struct detector *d, const struct observation *ob,
 	target = detect_asset_by_ip(d, dst);
 	np.medical = target != NULL && detect_is_medical(d, target);
 	np.ts = ob->ts;
-	if ((p = scanner_add(r, s, &np)) == NULL)
+	if ((p = scanner_add(r, s, &np, &fresh)) == NULL || !fresh)
 		return;
 	for (uint32_t i = 0; i < s->n; i++) {
 		const struct scan_pair *q = &s->pairs[i];

@@ -31,6 +31,78 @@ addr_cmp(const struct ward_addr *a, const struct ward_addr *b)
 	return memcmp(a->b, b->b, sizeof(a->b));
 }
 
+/* Four bytes as a dotted quad at p; returns the end. */
+static char *
+fmt4(const uint8_t *b, char *p)
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned v = b[i];
+
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		if (i < 3)
+			*p++ = '.';
+	}
+	*p = '\0';
+	return p;
+}
+
+/*
+ * An IPv6 address as glibc's inet_ntop writes it (RFC 5952: the longest
+ * run of two or more zero groups, the first of equals, becomes "::"; an
+ * IPv4-compatible or -mapped address ends in a dotted quad), by hand.
+ */
+static char *
+fmt6(const uint8_t *b, char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned w[8];
+	int best = -1, bestlen = 0, cur = -1, curlen = 0;
+	char *p = buf;
+
+	for (int i = 0; i < 8; i++) {
+		w[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+		if (w[i] == 0) {
+			if (cur == -1)
+				cur = i, curlen = 0;
+			if (++curlen > bestlen)
+				best = cur, bestlen = curlen;
+		} else
+			cur = -1;
+	}
+	if (bestlen < 2)
+		best = -1;
+	for (int i = 0; i < 8; i++) {
+		if (best != -1 && i >= best && i < best + bestlen) {
+			if (i == best)
+				*p++ = ':';
+			continue;
+		}
+		if (i != 0)
+			*p++ = ':';
+		if (i == 6 && best == 0 && (bestlen == 6 ||
+		    (bestlen == 5 && w[5] == 0xffff))) {
+			fmt4(b + 12, p);
+			return buf;
+		}
+		for (int sh = 12, lead = 1; sh >= 0; sh -= 4) {
+			unsigned d = (w[i] >> sh) & 15;
+
+			if (d == 0 && lead && sh != 0)
+				continue;
+			lead = 0;
+			*p++ = hex[d];
+		}
+	}
+	if (best != -1 && best + bestlen == 8)
+		*p++ = ':';
+	*p = '\0';
+	return buf;
+}
+
 const char *
 addr_fmt(const struct ward_addr *a, char *buf, size_t len)
 {
@@ -39,20 +111,11 @@ addr_fmt(const struct ward_addr *a, char *buf, size_t len)
 		 * By hand: glibc's inet_ntop goes through sprintf, and
 		 * formatting addresses is on the detectors' path.
 		 */
-		char *p = buf;
-
-		for (int i = 0; i < 4; i++) {
-			unsigned v = a->b[i];
-
-			if (v >= 100)
-				*p++ = (char)('0' + v / 100);
-			if (v >= 10)
-				*p++ = (char)('0' + v / 10 % 10);
-			*p++ = (char)('0' + v % 10);
-			*p++ = i < 3 ? '.' : '\0';
-		}
+		fmt4(a->b, buf);
 		return buf;
 	}
+	if (a->family == 6 && len >= ADDR_STRLEN)
+		return fmt6(a->b, buf);
 	if (a->family == 4) {
 		if (inet_ntop(AF_INET, a->b, buf, (socklen_t)len) != NULL)
 			return buf;

@@ -261,6 +261,29 @@ test_addr_fmt(void **state)
 			    "%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 			assert_string_equal(mac_fmt(m, got, MAC_STRLEN), want);
 		}
+	/* IPv6: random addresses with runs of zeros, and the special forms. */
+	srand(7);
+	for (int n = 0; n < 200000; n++) {
+		uint8_t b[16];
+
+		for (int i = 0; i < 16; i += 2) {
+			int r = rand();
+
+			b[i] = (r & 3) == 0 ? 0 : (uint8_t)(r >> 8);
+			b[i + 1] = (r & 3) == 0 ? 0 : (uint8_t)(r >> 16);
+			if ((r & 12) == 4)
+				b[i] = 0;
+		}
+		if (n % 5 == 0)
+			memset(b, 0, 10 + n % 7);
+		if (n % 11 == 0) {
+			memset(b, 0, 10);
+			b[10] = b[11] = n % 2 ? 0xff : 0;
+		}
+		addr_v6(&a, b);
+		assert_non_null(inet_ntop(AF_INET6, b, want, sizeof(want)));
+		assert_string_equal(addr_fmt(&a, got, sizeof(got)), want);
+	}
 	/* A short buffer still gets a terminated (cut) string. */
 	assert_string_equal(mac_fmt(m, got, 6), "ff:ff");
 	addr_v4(&a, (const uint8_t[]){ 192, 168, 100, 200 });
