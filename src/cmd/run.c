@@ -411,7 +411,7 @@ run_tick(struct run *r)
 }
 
 /* Between batches, a device identified before waits this long. */
-#define RUN_REIDENTIFY	(60 * 1000000ULL)
+#define RUN_REIDENTIFY	(5 * 60 * 1000000ULL)
 
 void
 run_packet(struct run *r, uint64_t ts, uint64_t n)
