@@ -79,6 +79,17 @@ struct queued_alert {
 };
 #define RUN_ALERTS_MAX	4096
 
+/* What the table output lists of the run's alerts, in their order. */
+struct shown_alert {
+	uint64_t	 id;
+	enum alert_type	 type;
+	enum alert_severity severity;
+	char		 asset[ADDR_STRLEN];
+	char		 message[ALERT_MESSAGE_MAX];
+	uint64_t	 count;
+};
+#define RUN_SHOWN_MAX	64
+
 /* One run of the pipeline with its consumers. */
 struct run {
 	struct run_opts	 opts;
@@ -96,6 +107,8 @@ struct run {
 	size_t		 nalerts;
 	uint64_t	 alerts_dropped;
 	bool		 closing;	/* the last tick: flush every alert */
+	struct shown_alert shown[RUN_SHOWN_MAX];
+	size_t		 nshown;
 	uint64_t	 next_eval;	/* capture time of the next evaluation */
 	bool		 live;		/* online state against the wall clock */
 	struct sensor	*sensor;

@@ -148,6 +148,52 @@ load_detect(struct run *r)
 	return 0;
 }
 
+/* Keeps the first RUN_SHOWN_MAX alerts (and their counts) for the table. */
+static void
+show_alert(struct run *r, const struct alert_record *rec)
+{
+	struct shown_alert *sa;
+
+	for (size_t i = 0; i < r->nshown; i++)
+		if (r->shown[i].id == rec->id) {
+			r->shown[i].count = rec->count;
+			return;
+		}
+	if (r->nshown >= RUN_SHOWN_MAX)
+		return;
+	sa = &r->shown[r->nshown++];
+	sa->id = rec->id;
+	sa->type = rec->alert->type;
+	sa->severity = alert_severity(rec->alert);
+	memcpy(sa->asset, rec->alert->asset, sizeof(sa->asset));
+	memcpy(sa->message, rec->alert->message, sizeof(sa->message));
+	sa->count = rec->count;
+}
+
+/* The run's alerts under the inventory table. */
+static void
+print_alerts(FILE *fp, const struct run *r)
+{
+	uint64_t total;
+
+	if (r->alerter == NULL || r->nshown == 0)
+		return;
+	total = alerter_stats(r->alerter)->delivered;
+	fprintf(fp, "\n%-8s %-26s %-18s %5s  %s\n", "SEVERITY", "ALERT",
+	    "ASSET", "COUNT", "MESSAGE");
+	for (size_t i = 0; i < r->nshown; i++) {
+		const struct shown_alert *sa = &r->shown[i];
+
+		fprintf(fp, "%-8s %-26s %-18s %5llu  %s\n",
+		    alert_severity_name(sa->severity),
+		    alert_type_name(sa->type), sa->asset,
+		    (unsigned long long)sa->count, sa->message);
+	}
+	if (total > r->nshown)
+		fprintf(fp, "... and %llu more (--eve, or --db and ward alerts)"
+		    "\n", (unsigned long long)(total - r->nshown));
+}
+
 /* Every alert the engine delivers: EVE, syslog, and the store's queue. */
 static void
 on_alert(const struct alert_record *rec, void *arg)
@@ -159,6 +205,7 @@ on_alert(const struct alert_record *rec, void *arg)
 		eve_alert(r->eve, rec);
 	if (r->syslog != NULL)
 		syslog_alert(r->syslog, rec);
+	show_alert(r, rec);
 	if (r->store == NULL)
 		return;
 	/* A later delivery of the same key replaces the queued one. */
@@ -712,6 +759,7 @@ run_close(struct run *r, struct capture *cap, char *const *inputs,
 		json_decref(doc);
 	} else if (!r->opts.quiet) {
 		table_print(stdout, v, n);
+		print_alerts(stdout, r);
 		print_summary(stdout, summary);
 	}
 	free(v);
