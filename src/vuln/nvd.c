@@ -1,0 +1,362 @@
+/*
+ * nvd.c - NVD CVE API 2.0 responses read into advisories (see vuln.h).
+ *
+ * Follows the NVD CVE API 2.0 JSON schema (cve_api_json_2.0.schema) and
+ * CPE 2.3 (NISTIR 7695, formatted string binding, section 6.2):
+ *
+ *	{ "vulnerabilities": [ { "cve": {
+ *	    "id": "CVE-2022-2119",
+ *	    "descriptions": [ { "lang": "en", "value": "..." } ],
+ *	    "metrics": { "cvssMetricV31": [ { "type": "Primary",
+ *	        "cvssData": { "baseScore": 9.8, "baseSeverity": "CRITICAL" }
+ *	    } ] },
+ *	    "configurations": [ { "nodes": [ { "cpeMatch": [ {
+ *	        "vulnerable": true,
+ *	        "criteria": "cpe:2.3:a:offis:dcmtk:*:*:*:*:*:*:*:*",
+ *	        "versionEndExcluding": "3.6.7" } ] } ] } ] } } ] }
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ward/error.h"
+#include "ward/vuln.h"
+#include "json-private.h"
+#include "vuln-private.h"
+
+#define CPE_FIELD_MAX	VULN_NAME_MAX
+
+/*
+ * Field i (0: "cpe") of a CPE 2.3 formatted string, unquoted ("\:" is a
+ * colon within a field, CPE 2.3 section 6.2.2.2). -1 when s has fewer
+ * fields or the field is over CPE_FIELD_MAX bytes.
+ */
+static int
+cpe_field(const char *s, int i, char *out, size_t outlen)
+{
+	size_t n = 0;
+	int f = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == ':') {
+			if (f++ == i)
+				break;
+			continue;
+		}
+		if (*s == '\\' && s[1] != '\0')
+			s++;
+		if (f == i) {
+			if (n + 1 >= outlen)
+				return -1;
+			out[n++] = *s;
+		}
+	}
+	if (f < i)
+		return -1;
+	out[n] = '\0';
+	return 0;
+}
+
+/* "Any" and "not applicable" (CPE 2.3 section 6.2.2.1). */
+static int
+cpe_any(const char *v)
+{
+	return strcmp(v, "*") == 0 || strcmp(v, "-") == 0 || *v == '\0';
+}
+
+static int
+cpe_match(struct jctx *j, struct vuln_advisory *a, json_t *m,
+    const char *path)
+{
+	static const struct {
+		const char	*key;
+		int		 end;
+		unsigned	 incl;
+	} keys[] = {
+		{ "versionStartIncluding", 0, VR_START_INCL },
+		{ "versionStartExcluding", 0, 0 },
+		{ "versionEndIncluding", 1, VR_END_INCL },
+		{ "versionEndExcluding", 1, 0 },
+	};
+	char p[JPATH_MAX];
+	char part[CPE_FIELD_MAX + 1], vendor[CPE_FIELD_MAX + 1];
+	char product[CPE_FIELD_MAX + 1], version[CPE_FIELD_MAX + 1];
+	char update[CPE_FIELD_MAX + 1], full[2 * CPE_FIELD_MAX + 2];
+	struct vuln_product *pr;
+	const char *crit, *v;
+	json_t *vul;
+	char **dst;
+	size_t k;
+
+	if (!json_is_object(m))
+		return jfail(j, path, "not an object");
+	vul = json_object_get(m, "vulnerable");
+	if (!json_is_boolean(vul))
+		return jfail(j, jkey(p, path, "vulnerable"),
+		    vul == NULL ? "missing" : "not true or false");
+	if (jstr(j, m, "criteria", path, true, VULN_NAME_MAX, &crit) == -1)
+		return -1;
+	if (strncmp(crit, "cpe:2.3:", 8) != 0 ||
+	    cpe_field(crit, 2, part, sizeof(part)) == -1 ||
+	    cpe_field(crit, 3, vendor, sizeof(vendor)) == -1 ||
+	    cpe_field(crit, 4, product, sizeof(product)) == -1 ||
+	    cpe_field(crit, 5, version, sizeof(version)) == -1 ||
+	    cpe_field(crit, 6, update, sizeof(update)) == -1 ||
+	    strlen(part) != 1 || strchr("aoh", part[0]) == NULL ||
+	    cpe_any(vendor) || cpe_any(product))
+		return jfail(j, jkey(p, path, "criteria"),
+		    "not a CPE 2.3 name of a product: '%s'", crit);
+	if (!json_is_true(vul))
+		return 0;	/* a platform, not a product at risk */
+	if ((pr = vuln_adv_product(a)) == NULL) {
+		j->rc = WARD_ENOMEM;
+		return jfail(j, path, "over %d products, or out of memory",
+		    VULN_PRODUCTS_MAX);
+	}
+	if ((pr->vendor = jdup(j, vendor, path)) == NULL ||
+	    (pr->product = jdup(j, product, path)) == NULL)
+		return -1;
+	if (!cpe_any(version)) {
+		/* The update field goes with the version: 8.5 p1 is 8.5p1. */
+		snprintf(full, sizeof(full), "%s%s", version,
+		    cpe_any(update) ? "" : update);
+		if ((pr->range.exact = jdup(j, full, path)) == NULL)
+			return -1;
+	}
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		if (jstr(j, m, keys[k].key, path, false, VULN_NAME_MAX, &v) ==
+		    -1)
+			return -1;
+		if (v == NULL)
+			continue;
+		if (pr->range.exact != NULL)
+			return jfail(j, jkey(p, path, keys[k].key),
+			    "a range beside the version in the criteria");
+		dst = keys[k].end ? &pr->range.end : &pr->range.start;
+		if (*dst != NULL)
+			return jfail(j, jkey(p, path, keys[k].key),
+			    "a second %s bound", keys[k].end ? "upper" :
+			    "lower");
+		if ((*dst = jdup(j, v, path)) == NULL)
+			return -1;
+		pr->range.flags |= keys[k].incl;
+	}
+	return 0;
+}
+
+static int
+configurations(struct jctx *j, struct vuln_advisory *a, json_t *cve,
+    const char *path)
+{
+	char p[JPATH_MAX], pc[JPATH_MAX], pn[JPATH_MAX], pm[JPATH_MAX];
+	char pi[JPATH_MAX];
+	json_t *confs, *conf, *nodes, *node, *ms, *m;
+	size_t i, k, n;
+
+	if ((confs = jarr(j, cve, "configurations", path, false)) == NULL)
+		return j->rc != 0 ? -1 : 0;
+	jkey(p, path, "configurations");
+	json_array_foreach(confs, i, conf) {
+		jidx(pc, p, i);
+		if (!json_is_object(conf))
+			return jfail(j, pc, "not an object");
+		if ((nodes = jarr(j, conf, "nodes", pc, true)) == NULL)
+			return -1;
+		json_array_foreach(nodes, k, node) {
+			jidx(pn, jkey(pi, pc, "nodes"), k);
+			if (!json_is_object(node))
+				return jfail(j, pn, "not an object");
+			if ((ms = jarr(j, node, "cpeMatch", pn, true)) == NULL)
+				return -1;
+			json_array_foreach(ms, n, m) {
+				jidx(pm, jkey(pi, pn, "cpeMatch"), n);
+				if (cpe_match(j, a, m, pm) == -1)
+					return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * The score of one metrics array: the first "Primary" entry's (the NVD's
+ * own), else the first entry's. 0 when the array is absent or empty.
+ */
+static int
+metric(struct jctx *j, struct vuln_advisory *a, json_t *metrics,
+    const char *key, const char *path)
+{
+	char p[JPATH_MAX], pe[JPATH_MAX], pd[JPATH_MAX];
+	json_t *arr, *e, *pick = NULL, *data, *score;
+	const char *type, *sev;
+	size_t i, at = 0;
+	bool primary = false;
+	int s;
+
+	if ((arr = jarr(j, metrics, key, path, false)) == NULL)
+		return j->rc != 0 ? -1 : 0;
+	jkey(p, path, key);
+	json_array_foreach(arr, i, e) {
+		if (!json_is_object(e))
+			return jfail(j, jidx(pe, p, i), "not an object");
+		type = json_string_value(json_object_get(e, "type"));
+		if (pick == NULL || (!primary && type != NULL &&
+		    strcmp(type, "Primary") == 0)) {
+			pick = e;
+			at = i;
+			primary = type != NULL && strcmp(type, "Primary") == 0;
+		}
+	}
+	if (pick == NULL)
+		return 0;
+	jidx(pe, p, at);
+	if ((data = jobj(j, pick, "cvssData", pe, true)) == NULL)
+		return -1;
+	jkey(pd, pe, "cvssData");
+	score = json_object_get(data, "baseScore");
+	if (!json_is_number(score) || json_number_value(score) < 0 ||
+	    json_number_value(score) > 10)
+		return jfail(j, jkey(p, pd, "baseScore"), score == NULL ?
+		    "missing" : "not a number from 0 to 10");
+	a->score = json_number_value(score);
+	/* v3.x and v4.0 keep the severity in cvssData. */
+	if (jstr(j, data, "baseSeverity", pd, false, 16, &sev) == -1)
+		return -1;
+	if (sev != NULL) {
+		if ((s = vuln_severity_parse(sev)) == -1)
+			return jfail(j, jkey(p, pd, "baseSeverity"),
+			    "unknown severity '%s'", sev);
+		a->severity = (enum vuln_severity)s;
+	}
+	return 1;
+}
+
+static int
+metrics(struct jctx *j, struct vuln_advisory *a, json_t *cve,
+    const char *path)
+{
+	static const char *const order[] = {
+		"cvssMetricV31", "cvssMetricV40", "cvssMetricV30",
+	};
+	char p[JPATH_MAX];
+	json_t *ms;
+	size_t i;
+	int r;
+
+	if ((ms = jobj(j, cve, "metrics", path, false)) == NULL)
+		return j->rc != 0 ? -1 : 0;
+	jkey(p, path, "metrics");
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if ((r = metric(j, a, ms, order[i], p)) != 0)
+			return r == -1 ? -1 : 0;
+	return 0;
+}
+
+static int
+descriptions(struct jctx *j, struct vuln_advisory *a, json_t *cve,
+    const char *path)
+{
+	char p[JPATH_MAX], pe[JPATH_MAX];
+	json_t *ds, *d;
+	const char *lang, *value;
+	size_t i;
+
+	if ((ds = jarr(j, cve, "descriptions", path, false)) == NULL)
+		return j->rc != 0 ? -1 : 0;
+	jkey(p, path, "descriptions");
+	json_array_foreach(ds, i, d) {
+		jidx(pe, p, i);
+		if (!json_is_object(d))
+			return jfail(j, pe, "not an object");
+		if (jstr(j, d, "lang", pe, true, 16, &lang) == -1 ||
+		    jstr(j, d, "value", pe, true, VULN_TEXT_MAX, &value) ==
+		    -1)
+			return -1;
+		if (a->summary == NULL && strncmp(lang, "en", 2) == 0 &&
+		    (a->summary = jdup(j, value, pe)) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+one_cve(struct jctx *j, struct vuln_list *l, json_t *item, const char *pi)
+{
+	char p[JPATH_MAX];
+	struct vuln_advisory *a;
+	const char *id;
+	json_t *cve;
+
+	if (!json_is_object(item))
+		return jfail(j, pi, "not an object");
+	if ((cve = jobj(j, item, "cve", pi, true)) == NULL)
+		return -1;
+	jkey(p, pi, "cve");
+	if (jstr(j, cve, "id", p, true, VULN_NAME_MAX, &id) == -1)
+		return -1;
+	if ((a = vuln_adv_new(VULN_NVD)) == NULL ||
+	    (a->id = strdup(id)) == NULL) {
+		vuln_adv_free(a);
+		jfail(j, p, "out of memory");
+		j->rc = WARD_ENOMEM;
+		return -1;
+	}
+	if (descriptions(j, a, cve, p) == -1 || metrics(j, a, cve, p) == -1 ||
+	    configurations(j, a, cve, p) == -1) {
+		vuln_adv_free(a);
+		return -1;
+	}
+	if (vuln_list_push(l, a) == -1) {
+		vuln_adv_free(a);
+		jfail(j, pi, "over %u advisories, or out of memory",
+		    VULN_ADVISORIES_MAX);
+		j->rc = WARD_ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+int
+vuln_nvd_parse(struct vuln_list *l, const char *text, size_t len,
+    const char *name, char *err, size_t errlen)
+{
+	struct jctx j = { name, err, errlen, 0 };
+	char p[JPATH_MAX];
+	size_t i, n0 = l->n;
+	json_t *root, *vs, *item;
+
+	if (errlen > 0)
+		*err = '\0';
+	if (len > VULN_FILE_MAX) {
+		jfail(&j, "", "over %u bytes", VULN_FILE_MAX);
+		return WARD_EFORMAT;
+	}
+	if ((root = jload(&j, text, len)) == NULL)
+		return j.rc;
+	if ((vs = jarr(&j, root, "vulnerabilities", "", true)) == NULL)
+		goto out;
+	json_array_foreach(vs, i, item) {
+		if (one_cve(&j, l, item, jidx(p, "vulnerabilities", i)) == -1)
+			goto out;
+	}
+out:
+	json_decref(root);
+	if (j.rc != 0)
+		vuln_list_truncate(l, n0);
+	return j.rc;
+}
+
+int
+vuln_nvd_load(struct vuln_list *l, const char *path, char *err,
+    size_t errlen)
+{
+	char *buf;
+	size_t n;
+	int rc;
+
+	if ((buf = vuln_read_file(path, &n, err, errlen)) == NULL)
+		return WARD_EIO;
+	rc = vuln_nvd_parse(l, buf, n, path, err, errlen);
+	free(buf);
+	return rc;
+}
