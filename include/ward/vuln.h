@@ -84,7 +84,7 @@ int vuln_severity_parse(const char *);
 
 /* One product an advisory names: affected, or fixed in a version. */
 struct vuln_product {
-	char			*vendor;	/* CPE or CSAF vendor, or NULL */
+	char			*vendor;	/* CPE or CSAF; or NULL */
 	char			*product;	/* CPE or CSAF product name */
 	struct vuln_range	 range;		/* the versions concerned */
 	char			*fixed;		/* fixed version, or NULL */
