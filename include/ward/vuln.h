@@ -43,21 +43,34 @@ int vuln_version_cmp(const char *a, const char *b);
 /* A range of versions; both bounds absent and no exact version: all. */
 #define VR_START_INCL	(1U << 0)	/* start is included */
 #define VR_END_INCL	(1U << 1)	/* end is included */
+#define VR_UNPARSED	(1U << 2)	/* only text: ward cannot read it */
 
+/*
+ * Feeds write some ranges in prose ("9.x (with Wireless Battery Modules
+ * >= 22D19 | <= v22D28)", "distributed < april 1, 2018"): those are kept
+ * as text with VR_UNPARSED, match no version, and are for a person to
+ * judge.
+ */
 struct vuln_range {
 	char		*exact;		/* one version, or NULL */
 	char		*start;		/* lower bound, or NULL */
 	char		*end;		/* upper bound, or NULL */
+	char		*text;		/* VR_UNPARSED: the feed's words */
 	unsigned	 flags;		/* VR_* */
 };
 
-/* Is version within r? A NULL version is within no range but "all". */
+/*
+ * Is version within r? A NULL version is within no range but "all"; no
+ * version is within an unparsed range.
+ */
 bool vuln_range_match(const struct vuln_range *r, const char *version);
 
 /*
  * Parses a range as CSAF product_version_range and ward's IoMT file write
  * them: "*", or "vers:all/" and a star (all); "<=1.52", "<2.0",
- * ">=1.0 <2.0" (bounds separated by blanks or '|'),
+ * ">=1.0 <2.0" (bounds separated by blanks or '|'; a bound's version runs
+ * to the next '<', '>' or '|': "< V1.0 SP2 Update 2"; a leading "All
+ * versions" is skipped, as Siemens writes them),
  * "vers:generic/>=1.0|<2.0" (a Package URL "vers"), or a single
  * version (exact). Fills r with strings the caller frees with
  * vuln_range_clear(). -1 with a reason in err when s is none of these or
@@ -67,7 +80,7 @@ int vuln_range_parse(const char *s, struct vuln_range *r, char *err,
     size_t errlen) __attribute__((warn_unused_result));
 void vuln_range_clear(struct vuln_range *r);
 
-/* Writes r as "<=1.52", ">=8.6 <9.8", "4.4" or "*" into buf. */
+/* Writes r as "<=1.52", ">=8.6 <9.8", "4.4", "*" or its text. */
 void vuln_range_format(const struct vuln_range *r, char *buf, size_t len);
 
 enum vuln_severity {

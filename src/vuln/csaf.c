@@ -92,7 +92,7 @@ full_name(struct csaf *c, json_t *fp, const char *path, struct cprod *cp)
 
 	if (!json_is_object(fp))
 		return jfail(&c->j, path, "not an object");
-	if (jstr(&c->j, fp, "name", path, true, VULN_NAME_MAX, &name) == -1 ||
+	if (jstr(&c->j, fp, "name", path, true, VULN_TEXT_MAX, &name) == -1 ||
 	    jstr(&c->j, fp, "product_id", path, true, VULN_NAME_MAX,
 	    &cp->id) == -1)
 		return -1;
@@ -205,34 +205,67 @@ product_tree(struct csaf *c, json_t *root)
 	return c->j.rc != 0 ? -1 : 0;
 }
 
+/*
+ * One product of a status list. A product_version_range CSAF writes as
+ * versions apart by '|' ("8.001|8.002|9.001") becomes one product each;
+ * one ward cannot read is kept as text (VR_UNPARSED) rather than losing
+ * the advisory.
+ */
 static int
 add_product(struct csaf *c, struct vuln_advisory *a, const struct cprod *cp,
     bool affected, const char *path)
 {
 	struct vuln_product *pr;
+	const char *v = cp->version, *bar;
 	char why[256];
+	size_t n;
+	bool list;
 
-	if ((pr = vuln_adv_product(a)) == NULL) {
-		c->j.rc = WARD_ENOMEM;
-		return jfail(&c->j, path, "over %d products, or out of memory",
-		    VULN_PRODUCTS_MAX);
-	}
-	pr->affected = affected;
-	if ((cp->vendor != NULL &&
-	    (pr->vendor = jdup(&c->j, cp->vendor, path)) == NULL) ||
-	    (pr->product = jdup(&c->j, cp->product, path)) == NULL)
-		return -1;
-	if (cp->version == NULL)
-		return 0;
-	if (!cp->range) {
-		if ((pr->range.exact = jdup(&c->j, cp->version, path)) == NULL)
+	list = cp->range && v != NULL && strchr(v, '|') != NULL &&
+	    strpbrk(v, "<>") == NULL;
+	do {
+		if ((pr = vuln_adv_product(a)) == NULL) {
+			c->j.rc = WARD_ENOMEM;
+			return jfail(&c->j, path, "over %d products, or out "
+			    "of memory", VULN_PRODUCTS_MAX);
+		}
+		pr->affected = affected;
+		if ((cp->vendor != NULL &&
+		    (pr->vendor = jdup(&c->j, cp->vendor, path)) == NULL) ||
+		    (pr->product = jdup(&c->j, cp->product, path)) == NULL)
 			return -1;
-	} else if (vuln_range_parse(cp->version, &pr->range, why,
-	    sizeof(why)) == -1)
-		return jfail(&c->j, path, "product '%s': %s", cp->id, why);
-	if (!affected && pr->range.exact != NULL &&
-	    (pr->fixed = jdup(&c->j, pr->range.exact, path)) == NULL)
-		return -1;
+		if (v == NULL)
+			return 0;
+		if (list) {
+			while (*v == ' ')
+				v++;
+			bar = strchr(v, '|');
+			n = bar != NULL ? (size_t)(bar - v) : strlen(v);
+			while (n > 0 && v[n - 1] == ' ')
+				n--;
+			if ((pr->range.exact = strndup(v, n)) == NULL) {
+				c->j.rc = WARD_ENOMEM;
+				return jfail(&c->j, path, "out of memory");
+			}
+			v = bar != NULL ? bar + 1 : NULL;
+		} else if (!cp->range) {
+			if ((pr->range.exact = jdup(&c->j, v, path)) == NULL)
+				return -1;
+			v = NULL;
+		} else {
+			if (vuln_range_parse(v, &pr->range, why,
+			    sizeof(why)) == -1) {
+				pr->range.flags = VR_UNPARSED;
+				if ((pr->range.text = jdup(&c->j, v, path)) ==
+				    NULL)
+					return -1;
+			}
+			v = NULL;
+		}
+		if (!affected && pr->range.exact != NULL &&
+		    (pr->fixed = jdup(&c->j, pr->range.exact, path)) == NULL)
+			return -1;
+	} while (v != NULL);
 	return 0;
 }
 

@@ -172,6 +172,8 @@ vuln_range_match(const struct vuln_range *r, const char *version)
 {
 	int c;
 
+	if (r->flags & VR_UNPARSED)
+		return false;
 	if (r->exact == NULL && r->start == NULL && r->end == NULL)
 		return true;
 	if (version == NULL || *version == '\0')
@@ -199,6 +201,7 @@ vuln_range_clear(struct vuln_range *r)
 	free(r->exact);
 	free(r->start);
 	free(r->end);
+	free(r->text);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -242,6 +245,13 @@ vuln_range_parse(const char *s, struct vuln_range *r, char *err,
 	}
 	while (*p == ' ')
 		p++;
+	if (strncasecmp(p, "all versions", 12) == 0) {
+		p += 12;
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			return 0;
+	}
 	if (strcmp(p, "*") == 0)
 		return 0;
 	if (*p != '<' && *p != '>') {
@@ -271,11 +281,13 @@ vuln_range_parse(const char *s, struct vuln_range *r, char *err,
 			p++;
 		while (*p == ' ')
 			p++;
+		/* The version runs to the next bound: "< V1.0 SP2". */
 		v = p;
-		while (*p != '\0' && *p != ' ' && *p != '|' && *p != '<' &&
-		    *p != '>')
+		while (*p != '\0' && *p != '|' && *p != '<' && *p != '>')
 			p++;
 		n = (size_t)(p - v);
+		while (n > 0 && v[n - 1] == ' ')
+			n--;
 		if (set_bound(lt ? &r->end : &r->start, v, n, s, err,
 		    errlen) == -1)
 			goto fail;
@@ -293,7 +305,9 @@ vuln_range_format(const struct vuln_range *r, char *buf, size_t len)
 {
 	if (len == 0)
 		return;
-	if (r->exact != NULL)
+	if ((r->flags & VR_UNPARSED) && r->text != NULL)
+		snprintf(buf, len, "%s", r->text);
+	else if (r->exact != NULL)
 		snprintf(buf, len, "%s", r->exact);
 	else if (r->start != NULL && r->end != NULL)
 		snprintf(buf, len, ">%s%s <%s%s",

@@ -265,14 +265,6 @@ test_csaf_errors(void **state)
 	    "\"product_status\": {\"known_affected\": [\"CSAFPID-9\"]}}]}",
 	    "icsma.json: vulnerabilities[0].product_status.known_affected[0]: "
 	    "unknown product_id 'CSAFPID-9'");
-	csaf_err("{" DOC ", \"product_tree\": {\"branches\": [{\"category\": "
-	    "\"vendor\", \"name\": \"V\", \"branches\": [{\"category\": "
-	    "\"product_version_range\", \"name\": \"<1 <2\", \"product\": "
-	    "{\"name\": \"P\", \"product_id\": \"A\"}}]}]}, "
-	    "\"vulnerabilities\": [{\"cve\": \"CVE-1\", \"product_status\": "
-	    "{\"fixed\": [\"A\"]}}]}",
-	    "icsma.json: vulnerabilities[0].product_status.fixed[0]: product "
-	    "'A': range '<1 <2' gives a bound twice");
 	csaf_err("{" DOC ", \"product_tree\": {\"full_product_names\": ["
 	    "{\"name\": \"P\", \"product_id\": \"A\"}, {\"name\": \"Q\", "
 	    "\"product_id\": \"A\"}]}}",
@@ -318,6 +310,47 @@ test_csaf_relationships(void **state)
 	vuln_list_clear(&l);
 }
 
+/*
+ * Ranges as CISA writes some of them (icsa-24-284-19: "8.001|8.002|9.001";
+ * icsma-22-251-01: prose): a list of versions becomes a product each,
+ * prose is kept as text that matches nothing.
+ */
+static void
+test_csaf_prose(void **state)
+{
+	static const char text[] = "{" DOC ", \"product_tree\": {"
+	    "\"branches\": [{\"category\": \"vendor\", \"name\": \"V\", "
+	    "\"branches\": [{\"category\": \"product_version_range\", "
+	    "\"name\": \"8.001|8.002 | 9.001\", \"product\": {\"name\": "
+	    "\"P\", \"product_id\": \"A\"}}, {\"category\": "
+	    "\"product_version_range\", \"name\": \"9.x (with Wireless "
+	    "Battery Modules >= 22D19 | <= v22D28)\", \"product\": {"
+	    "\"name\": \"Q\", \"product_id\": \"B\"}}]}]}, "
+	    "\"vulnerabilities\": [{\"cve\": \"CVE-1\", \"product_status\": "
+	    "{\"known_affected\": [\"A\", \"B\"]}}]}";
+	const struct vuln_advisory *a;
+	struct vuln_list l;
+	char err[512], buf[128];
+
+	(void)state;
+	vuln_list_init(&l);
+	assert_int_equal(vuln_csaf_parse(&l, text, strlen(text), "p.json",
+	    err, sizeof(err)), 0);
+	assert_int_equal(l.n, 1);
+	a = l.v[0];
+	assert_int_equal(a->nproducts, 4);
+	assert_string_equal(a->products[0].range.exact, "8.001");
+	assert_string_equal(a->products[1].range.exact, "8.002");
+	assert_string_equal(a->products[2].range.exact, "9.001");
+	assert_string_equal(a->products[2].product, "P");
+	assert_int_equal(a->products[3].range.flags, VR_UNPARSED);
+	assert_false(vuln_range_match(&a->products[3].range, "9.1"));
+	vuln_range_format(&a->products[3].range, buf, sizeof(buf));
+	assert_string_equal(buf, "9.x (with Wireless Battery Modules >= "
+	    "22D19 | <= v22D28)");
+	vuln_list_clear(&l);
+}
+
 int
 main(void)
 {
@@ -328,6 +361,7 @@ main(void)
 		cmocka_unit_test(test_csaf_samples),
 		cmocka_unit_test(test_csaf_errors),
 		cmocka_unit_test(test_csaf_relationships),
+		cmocka_unit_test(test_csaf_prose),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

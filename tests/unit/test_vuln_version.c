@@ -94,7 +94,7 @@ static void
 test_range_nvd(void **state)
 {
 	char s6[] = "8.6", s8[] = "9.8";
-	struct vuln_range r = { NULL, s6, s8, VR_START_INCL };
+	struct vuln_range r = { NULL, s6, s8, NULL, VR_START_INCL };
 	char buf[64];
 
 	(void)state;
@@ -156,6 +156,19 @@ test_range_parse(void **state)
 	assert_string_equal(r.exact, "CMS7.820.075.08/0.74(0.75)");
 	vuln_range_clear(&r);
 
+	/* Siemens ProductCERT, as CISA copies it into CSAF. */
+	assert_int_equal(vuln_range_parse("All versions < V1.0 SP2 Update 2",
+	    &r, err, sizeof(err)), 0);
+	assert_string_equal(r.end, "V1.0 SP2 Update 2");
+	assert_true(vuln_range_match(&r, "V1.0 SP2 Update 1"));
+	assert_true(vuln_range_match(&r, "V1.0 SP1"));
+	assert_false(vuln_range_match(&r, "V1.0 SP2 Update 2"));
+	vuln_range_clear(&r);
+	assert_int_equal(vuln_range_parse("All versions", &r, err,
+	    sizeof(err)), 0);
+	assert_true(vuln_range_match(&r, "3"));
+	vuln_range_clear(&r);
+
 	assert_int_equal(vuln_range_parse("<1.0 <2.0", &r, err, sizeof(err)),
 	    -1);
 	assert_string_equal(err, "range '<1.0 <2.0' gives a bound twice");
@@ -165,9 +178,9 @@ test_range_parse(void **state)
 	    -1);
 	assert_string_equal(err, "range '1.0 | 2.0' is neither a version, "
 	    "'*' nor bounds like '>=1.0 <2.0'");
-	assert_int_equal(vuln_range_parse(">1.0 x", &r, err, sizeof(err)),
+	assert_int_equal(vuln_range_parse(">1.0 | x", &r, err, sizeof(err)),
 	    -1);
-	assert_string_equal(err, "range '>1.0 x': 'x' where '<' or '>' "
+	assert_string_equal(err, "range '>1.0 | x': 'x' where '<' or '>' "
 	    "belongs");
 }
 
