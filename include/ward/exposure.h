@@ -68,8 +68,14 @@ const char *exposure_kind_remediation(enum exposure_kind);
 #define EXPOSURE_EV_MAX		6
 #define EXPOSURE_VALUE_MAX	160
 #define EXPOSURE_TITLE_MAX	160
-/* Facts kept per asset; past it new ones are counted and dropped. */
-#define EXPOSURE_FACTS_MAX	64
+/*
+ * Facts kept per asset, and peers per kind (DICOM peers, third parties);
+ * past them new ones are counted (facts_dropped) and dropped. A fact is
+ * about 1.4 KiB: at most about 45 KiB per asset, and only assets with an
+ * exposure have any.
+ */
+#define EXPOSURE_FACTS_MAX	32
+#define EXPOSURE_PEERS_MAX	8
 /* Assets with facts; past it new assets' facts are counted and dropped. */
 #define EXPOSURE_ASSETS_MAX	65536
 

@@ -80,7 +80,7 @@ static const char *const remediation[EXPOSURE_KIND_COUNT] = {
 struct fact {
 	struct exposure_finding	 f;
 	char			 dkey[EXPOSURE_VALUE_MAX];	/* dedup */
-	struct ward_addr	 peer;				/* or family 0 */
+	struct ward_addr	 peer;		/* or family 0 */
 };
 
 struct pending {
@@ -284,7 +284,7 @@ fact_note(struct exposure *ex, const struct asset *a, enum exposure_kind k,
 {
 	struct ex_asset *s;
 	struct fact *ft, *nf;
-	size_t i, ncap;
+	size_t i, ncap, same;
 
 	*isnew = false;
 	if (a == NULL)
@@ -305,7 +305,12 @@ fact_note(struct exposure *ex, const struct asset *a, enum exposure_kind k,
 			return ft;
 		}
 	}
-	if (s->nfacts == EXPOSURE_FACTS_MAX) {
+	/* Peers are kept up to a few per kind: enough to show, bounded. */
+	for (i = 0, same = 0; i < s->nfacts; i++)
+		if (s->facts[i].f.kind == k)
+			same++;
+	if (s->nfacts == EXPOSURE_FACTS_MAX || ((k == EXPOSURE_DICOM_CLEAR ||
+	    k == EXPOSURE_INBOUND_EXTERNAL) && same >= EXPOSURE_PEERS_MAX)) {
 		ex->stats.facts_dropped++;
 		return NULL;
 	}

@@ -655,6 +655,17 @@ test_inbound(void **state)
 
 	/* Not a medical device. */
 	assert_int_equal(eval(fx, "10.2.0.71")->n, 0);
+
+	/* Scanned from the internet: a few peers kept, the rest counted. */
+	for (int i = 0; i < 20; i++) {
+		char a[32];
+
+		(void)snprintf(a, sizeof(a), "198.51.100.%d", i + 1);
+		service(fx, T0, pump, a, "10.2.0.70", 8080);
+	}
+	l = eval(fx, "10.2.0.70");
+	assert_int_equal(l->n, EXPOSURE_PEERS_MAX);
+	assert_true(exposure_stats(fx->ex)->facts_dropped >= 14);
 }
 
 static void
