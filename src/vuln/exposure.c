@@ -470,10 +470,41 @@ on_http(struct exposure *ex, const struct observation *o)
 	ev_add(&ft->f, "server", obs_get_str(o, "server"));
 }
 
+/* The department of the asset at ip, or of the subnet holding it. */
+static const struct dept *
+dept_at(const struct exposure *ex, const struct ward_addr *ip)
+{
+	const struct asset *p = inv_find_ip(ex->inv, ip);
+
+	if (p != NULL && p->dept != NULL)
+		return p->dept;
+	if (ex->depts != NULL)
+		return dept_by_ip(ex->depts, ip, NULL);
+	return NULL;
+}
+
+/* The asset's department, from the map when not placed yet. */
+static const struct dept *
+dept_of(const struct exposure *ex, const struct asset *a)
+{
+	if (a->dept != NULL)
+		return a->dept;
+	if (ex->depts != NULL)
+		return dept_of_asset(ex->depts, a, NULL, 0);
+	return NULL;
+}
+
+static bool
+dept_same(const struct dept *a, const struct dept *b)
+{
+	return a != NULL && b != NULL && strcmp(a->name, b->name) == 0;
+}
+
 static void
 on_dicom(struct exposure *ex, const struct observation *o)
 {
 	const char *pdu = obs_get_str(o, "pdu");
+	const struct asset *scp;
 	char peer[ADDR_STRLEN];
 	struct fact *ft;
 	uint8_t proto;
@@ -483,9 +514,18 @@ on_dicom(struct exposure *ex, const struct observation *o)
 	/* An association request: the responder is the SCP reached. */
 	if (o->flow == NULL || pdu == NULL || strcmp(pdu, "associate_rq") != 0)
 		return;
+	if ((scp = asset_at(ex, &o->flow->side[1].addr, NULL)) == NULL)
+		return;
+	/*
+	 * Peers of its own department are not kept, so that a PACS with
+	 * many modalities keeps room for the peers that matter; the
+	 * evaluation checks again (an asset's department may change).
+	 */
+	if (dept_same(dept_of(ex, scp), dept_at(ex, &o->flow->side[0].addr)))
+		return;
 	(void)addr_fmt(&o->flow->side[0].addr, peer, sizeof(peer));
-	ft = fact_note(ex, asset_at(ex, &o->flow->side[1].addr, NULL),
-	    EXPOSURE_DICOM_CLEAR, proto, port, peer, o->ts, &isnew);
+	ft = fact_note(ex, scp, EXPOSURE_DICOM_CLEAR, proto, port, peer,
+	    o->ts, &isnew);
 	if (ft == NULL || !isnew)
 		return;
 	ft->peer = o->flow->side[0].addr;
@@ -945,19 +985,6 @@ eval_services(const struct asset *a, struct exposure_list *out)
 	return 0;
 }
 
-/* The department of the asset at ip, or of the subnet holding it. */
-static const struct dept *
-dept_at(const struct exposure *ex, const struct ward_addr *ip)
-{
-	const struct asset *p = inv_find_ip(ex->inv, ip);
-
-	if (p != NULL && p->dept != NULL)
-		return p->dept;
-	if (ex->depts != NULL)
-		return dept_by_ip(ex->depts, ip, NULL);
-	return NULL;
-}
-
 static bool
 is_medical(const struct exposure *ex, const struct asset *a)
 {
@@ -1005,7 +1032,7 @@ exposure_eval(const struct exposure *ex, const struct asset *a,
 			if (a->dept == NULL)
 				continue;
 			pd = dept_at(ex, &ft->peer);
-			if (pd != NULL && strcmp(pd->name, a->dept->name) == 0)
+			if (dept_same(pd, a->dept))
 				continue;
 			break;
 		case EXPOSURE_INBOUND_EXTERNAL:

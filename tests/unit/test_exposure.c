@@ -448,6 +448,18 @@ test_dicom_departments(void **state)
 	/* Within Radiology: nothing. */
 	associate(fx, "10.1.0.8", "10.1.0.7");
 	assert_int_equal(eval(fx, "10.1.0.7")->n, 0);
+
+	/* Many modalities of its own do not crowd out an outsider. */
+	for (int i = 0; i < 2 * EXPOSURE_PEERS_MAX; i++) {
+		char a[32];
+
+		(void)snprintf(a, sizeof(a), "10.1.1.%d", i + 1);
+		associate(fx, a, "10.1.0.7");
+	}
+	associate(fx, "10.2.0.7", "10.1.0.7");
+	f = must(eval(fx, "10.1.0.7"), EXPOSURE_DICOM_CLEAR, 104);
+	assert_ev(f, "peer", "10.2.0.7");
+	assert_int_equal(fx->l.n, 1);
 }
 
 static void
