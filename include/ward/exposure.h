@@ -138,9 +138,11 @@ int exposure_attach(struct exposure *, struct obs_bus *);
 const struct exposure_stats *exposure_stats(const struct exposure *);
 
 /*
- * Appends the asset's findings to out, ordered by kind then port, one per
- * kind and port (and per user name for logins, per peer network for
- * third parties). 0, or -1 out of memory (out then holds what fitted).
+ * Appends the asset's findings to out (which may already hold others'),
+ * the asset's sorted by kind then port: one per kind and port, and per
+ * protocol and user name for logins, per peer for DICOM and third
+ * parties, per certificate for TLS. 0, or WARD_ENOMEM (out then holds
+ * what fitted; the caller still clears it).
  */
 int exposure_eval(const struct exposure *, const struct asset *,
     struct exposure_list *out) __attribute__((warn_unused_result));

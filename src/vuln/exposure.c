@@ -22,6 +22,7 @@
 #include "ward/asset.h"
 #include "ward/dept.h"
 #include "ward/detect.h"
+#include "ward/error.h"
 #include "ward/exposure.h"
 #include "ward/flow.h"
 #include "ward/ident.h"
@@ -1017,7 +1018,7 @@ exposure_eval(const struct exposure *ex, const struct asset *a,
 	int rc = 0;
 
 	if (eval_services(a, out) == -1) {
-		rc = -1;
+		rc = WARD_ENOMEM;
 		goto out;
 	}
 	if ((s = state_of(ex, a)) == NULL)
@@ -1043,7 +1044,7 @@ exposure_eval(const struct exposure *ex, const struct asset *a,
 			break;
 		}
 		if ((f = list_add(out)) == NULL) {
-			rc = -1;
+			rc = WARD_ENOMEM;
 			goto out;
 		}
 		*f = ft->f;
