@@ -48,7 +48,9 @@ struct obs_bus;
 	X(TLS_SELF_SIGNED, "tls_self_signed", MEDIUM)                      \
 	X(TLS_EXPIRED, "tls_cert_expired", MEDIUM)                         \
 	X(TLS_WEAK_KEY, "tls_weak_key", MEDIUM)                            \
-	X(INBOUND_EXTERNAL, "third_party_inbound", HIGH)
+	X(INBOUND_EXTERNAL, "third_party_inbound", HIGH)                    \
+	X(MODBUS_WRITE, "modbus_write_accepted", MEDIUM)                   \
+	X(BACNET_WRITE, "bacnet_write_accepted", MEDIUM)
 
 enum exposure_kind {
 #define X(id, name, sev) EXPOSURE_##id,
@@ -69,7 +71,8 @@ const char *exposure_kind_remediation(enum exposure_kind);
 #define EXPOSURE_VALUE_MAX	160
 #define EXPOSURE_TITLE_MAX	160
 /*
- * Facts kept per asset, and peers per kind (DICOM peers, third parties);
+ * Facts kept per asset, and peers per kind (DICOM peers, third parties,
+ * writers);
  * past them new ones are counted (facts_dropped) and dropped. A fact is
  * about 1.4 KiB: at most about 45 KiB per asset, and only assets with an
  * exposure have any.

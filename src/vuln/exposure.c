@@ -72,6 +72,11 @@ static const char *const remediation[EXPOSURE_KIND_COUNT] = {
 	    "expiry.",
 	[EXPOSURE_TLS_WEAK_KEY] = "Replace the key: RSA of 2048 bits or "
 	    "more, or ECDSA P-256.",
+	[EXPOSURE_MODBUS_WRITE] = "Modbus has no authentication: allow "
+	    "port 502 only from the controllers that must write, through a "
+	    "firewall or an industrial DMZ.",
+	[EXPOSURE_BACNET_WRITE] = "Allow BACnet/IP only within the building "
+	    "automation network, or use BACnet Secure Connect (BACnet/SC).",
 	[EXPOSURE_INBOUND_EXTERNAL] = "Route vendor access through a "
 	    "monitored remote access gateway and block direct inbound "
 	    "connections to medical devices at the perimeter.",
@@ -274,6 +279,14 @@ state_get(struct exposure *ex, const struct asset *a)
 	return s;
 }
 
+/* Kinds kept one per peer. */
+static bool
+per_peer(enum exposure_kind k)
+{
+	return k == EXPOSURE_DICOM_CLEAR || k == EXPOSURE_INBOUND_EXTERNAL ||
+	    k == EXPOSURE_MODBUS_WRITE || k == EXPOSURE_BACNET_WRITE;
+}
+
 /*
  * The fact of kind and port whose dedup key is dkey, made when new (its
  * first evidence then left to the caller: *isnew says so). Seen again,
@@ -310,8 +323,8 @@ fact_note(struct exposure *ex, const struct asset *a, enum exposure_kind k,
 	for (i = 0, same = 0; i < s->nfacts; i++)
 		if (s->facts[i].f.kind == k)
 			same++;
-	if (s->nfacts == EXPOSURE_FACTS_MAX || ((k == EXPOSURE_DICOM_CLEAR ||
-	    k == EXPOSURE_INBOUND_EXTERNAL) && same >= EXPOSURE_PEERS_MAX)) {
+	if (s->nfacts == EXPOSURE_FACTS_MAX || (per_peer(k) &&
+	    same >= EXPOSURE_PEERS_MAX)) {
 		ex->stats.facts_dropped++;
 		return NULL;
 	}
@@ -826,6 +839,76 @@ on_service(struct exposure *ex, const struct observation *o)
 	ev_u64(&ft->f, "port", port);
 }
 
+/* A write the device accepted, kept per writer. */
+static void
+write_note(struct exposure *ex, const struct observation *o,
+    enum exposure_kind k, const char *what, uint64_t fn)
+{
+	char peer[ADDR_STRLEN];
+	struct fact *ft;
+	uint8_t proto;
+	uint16_t port = srv_port(o, &proto);
+	bool isnew;
+
+	const struct asset *a = subject(ex, o);
+	bool same;
+
+	if (o->flow == NULL || a == NULL)
+		return;
+	/*
+	 * Writers of the device's own department share one fact (the
+	 * first is shown), so that they leave room for outsiders.
+	 */
+	same = addr_is_private(&o->flow->side[0].addr) &&
+	    dept_same(dept_of(ex, a), dept_at(ex, &o->flow->side[0].addr));
+	(void)addr_fmt(&o->flow->side[0].addr, peer, sizeof(peer));
+	ft = fact_note(ex, a, k, proto, port, same ? "same_department" : peer,
+	    o->ts, &isnew);
+	if (ft == NULL || !isnew)
+		return;
+	ft->peer = o->flow->side[0].addr;
+	ev_add(&ft->f, "peer", peer);
+	ev_add(&ft->f, "function", what);
+	ev_u64(&ft->f, "code", fn);
+}
+
+static void
+on_modbus(struct exposure *ex, const struct observation *o)
+{
+	uint64_t fn;
+	const char *name = obs_get_str(o, "function_name");
+
+	/*
+	 * Modbus Application Protocol 1.1b3 section 6: Write Single Coil
+	 * (5), Write Single Register (6), Write Multiple Coils (15) and
+	 * Registers (16), Mask Write Register (22), Read/Write Multiple
+	 * Registers (23); a response without the exception bit succeeded.
+	 */
+	if (!get_bool(o, "response") || obs_get(o, "exception") != NULL ||
+	    !get_u64(o, "function", &fn) || (fn != 5 && fn != 6 && fn != 15 &&
+	    fn != 16 && fn != 22 && fn != 23))
+		return;
+	write_note(ex, o, EXPOSURE_MODBUS_WRITE,
+	    name != NULL ? name : "write", fn);
+}
+
+static void
+on_bacnet(struct exposure *ex, const struct observation *o)
+{
+	uint64_t type, svc;
+
+	/*
+	 * ASHRAE 135 clause 15.9, 15.10: WriteProperty (15) and
+	 * WritePropertyMultiple (16) confirmed, answered by a SimpleACK
+	 * (APDU type 2, clause 20.1.4).
+	 */
+	if (!get_u64(o, "apdu_type", &type) || type != 2 ||
+	    !get_u64(o, "service", &svc) || (svc != 15 && svc != 16))
+		return;
+	write_note(ex, o, EXPOSURE_BACNET_WRITE, svc == 15 ?
+	    "write_property" : "write_property_multiple", svc);
+}
+
 static void
 on_obs(const struct observation *o, void *arg)
 {
@@ -856,6 +939,12 @@ on_obs(const struct observation *o, void *arg)
 		break;
 	case OBS_SERVICE:
 		on_service(ex, o);
+		break;
+	case OBS_MODBUS:
+		on_modbus(ex, o);
+		break;
+	case OBS_BACNET:
+		on_bacnet(ex, o);
 		break;
 	default:
 		break;
@@ -904,7 +993,8 @@ exposure_attach(struct exposure *ex, struct obs_bus *bus)
 	return obs_subscribe(bus, OBS_MASK(OBS_SMB) | OBS_MASK(OBS_RDP) |
 	    OBS_MASK(OBS_HTTP) | OBS_MASK(OBS_DICOM) | OBS_MASK(OBS_MQTT) |
 	    OBS_MASK(OBS_CREDENTIAL) | OBS_MASK(OBS_TLS) |
-	    OBS_MASK(OBS_SERVICE), on_obs, ex);
+	    OBS_MASK(OBS_SERVICE) | OBS_MASK(OBS_MODBUS) |
+	    OBS_MASK(OBS_BACNET), on_obs, ex);
 }
 
 const struct exposure_stats *
@@ -995,6 +1085,34 @@ is_medical(const struct exposure *ex, const struct asset *a)
 	    a->ident->value[IDENT_TYPE]);
 }
 
+/*
+ * A write from the device's own department is medium; from another, from
+ * none, or from outside the private ranges it is high: anyone there can
+ * change a setpoint.
+ */
+static void
+write_eval(struct exposure_finding *f, const struct asset *a,
+    const struct dept *pd, const struct ward_addr *peer)
+{
+	const char *where;
+
+	if (!addr_is_private(peer))
+		where = "internet";
+	else if (a->dept != NULL && dept_same(pd, a->dept))
+		where = "same_department";
+	else
+		where = "other_department";
+	if (strcmp(where, "same_department") != 0)
+		f->severity = ALERT_SEV_HIGH;
+	ev_add(f, "where", where);
+	ev_add(f, "peer_dept", pd != NULL ? pd->name : PEER_NONE);
+	(void)snprintf(f->title, sizeof(f->title),
+	    "%s write (%s) accepted from %s (%s)",
+	    f->kind == EXPOSURE_MODBUS_WRITE ? "Modbus" : "BACnet",
+	    exposure_ev_get(f, "function"), exposure_ev_get(f, "peer"),
+	    pd != NULL ? pd->name : "no department");
+}
+
 static int
 finding_cmp(const void *x, const void *y)
 {
@@ -1040,6 +1158,10 @@ exposure_eval(const struct exposure *ex, const struct asset *a,
 			if (!is_medical(ex, a))
 				continue;
 			break;
+		case EXPOSURE_MODBUS_WRITE:
+		case EXPOSURE_BACNET_WRITE:
+			pd = dept_at(ex, &ft->peer);
+			break;
 		default:
 			break;
 		}
@@ -1059,6 +1181,9 @@ exposure_eval(const struct exposure *ex, const struct asset *a,
 			    a->dept->name);
 		} else if (ft->f.kind == EXPOSURE_INBOUND_EXTERNAL)
 			ev_add(f, "type", a->ident->value[IDENT_TYPE]);
+		else if (ft->f.kind == EXPOSURE_MODBUS_WRITE ||
+		    ft->f.kind == EXPOSURE_BACNET_WRITE)
+			write_eval(f, a, pd, &ft->peer);
 	}
 out:
 	if (out->n > start)

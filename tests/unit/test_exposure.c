@@ -3,7 +3,7 @@
  * real bus and inventory: each kind fires on the asset with its evidence,
  * and stays quiet on the secure variant (SSH, SMB2 only, NLA, TLS 1.3
  * with a CA-signed unexpired certificate, DICOM within the department,
- * an authenticated MQTT client, a private peer...).
+ * an authenticated MQTT client, a private peer, a Modbus read...).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -191,12 +191,14 @@ service(struct fx *fx, uint64_t ts, const uint8_t *m, const char *cli,
 {
 	struct observation o;
 	struct flow f;
+	uint8_t proto = dport == 47808 ? 17 : 6;	/* BACnet/IP: UDP */
 
 	flow_make(fx, &f, cli, srv, dport);
+	f.proto = proto;
 	obs_init(&o, OBS_FLOW_NEW, ts);
 	o.flow = &f;
 	obs_subject(&o, NULL, &f.side[0].addr);
-	(void)obs_u64(&o, "proto", 6);
+	(void)obs_u64(&o, "proto", proto);
 	(void)obs_addr(&o, "src_ip", &f.side[0].addr);
 	(void)obs_addr(&o, "dst_ip", &f.side[1].addr);
 	(void)obs_u64(&o, "src_port", f.side[0].port);
@@ -205,7 +207,7 @@ service(struct fx *fx, uint64_t ts, const uint8_t *m, const char *cli,
 	obs_init(&o, OBS_SERVICE, ts);
 	o.flow = &f;
 	obs_subject(&o, m, &f.side[1].addr);
-	(void)obs_u64(&o, "proto", 6);
+	(void)obs_u64(&o, "proto", proto);
 	(void)obs_addr(&o, "src_ip", &f.side[0].addr);
 	(void)obs_addr(&o, "dst_ip", &f.side[1].addr);
 	(void)obs_u64(&o, "src_port", f.side[0].port);
@@ -681,6 +683,98 @@ test_inbound(void **state)
 }
 
 static void
+modbus_reply(struct fx *fx, const char *cli, const char *srv, uint64_t fn,
+    bool exception)
+{
+	struct observation o;
+	struct flow f;
+
+	service(fx, T0, NULL, cli, srv, 502);
+	flow_make(fx, &f, cli, srv, 502);
+	on_flow(&o, OBS_MODBUS, &f, 1);
+	(void)obs_u64(&o, "transaction_id", 1);
+	(void)obs_u64(&o, "unit_id", 1);
+	(void)obs_bool(&o, "response", true);
+	(void)obs_u64(&o, "function", fn);
+	(void)obs_cstr(&o, "function_name", fn == 6 ?
+	    "write_single_register" : "read_holding_registers");
+	if (exception) {
+		(void)obs_u64(&o, "exception", 1);
+		(void)obs_cstr(&o, "exception_name", "illegal_function");
+	}
+	obs_emit(fx->bus, &o);
+}
+
+static void
+bacnet_ack(struct fx *fx, const char *cli, const char *srv, uint64_t type,
+    uint64_t svc)
+{
+	struct observation o;
+	struct flow f;
+
+	service(fx, T0, NULL, cli, srv, 47808);
+	flow_make(fx, &f, cli, srv, 47808);
+	f.proto = 17;
+	on_flow(&o, OBS_BACNET, &f, 1);
+	(void)obs_u64(&o, "apdu_type", type);
+	(void)obs_u64(&o, "service", svc);
+	obs_emit(fx->bus, &o);
+}
+
+static void
+test_ics_writes(void **state)
+{
+	struct fx *fx = *state;
+	const struct exposure_list *l;
+	const struct exposure_finding *f;
+
+	/* From Cardiology to IT's controller: high. */
+	modbus_reply(fx, "10.2.0.9", "10.3.0.20", 6, false);
+	f = must(eval(fx, "10.3.0.20"), EXPOSURE_MODBUS_WRITE, 502);
+	assert_int_equal(f->severity, ALERT_SEV_HIGH);
+	assert_ev(f, "peer", "10.2.0.9");
+	assert_ev(f, "function", "write_single_register");
+	assert_ev(f, "where", "other_department");
+	assert_ev(f, "peer_dept", "Cardiology");
+
+	/* Reads and refused writes: nothing. */
+	modbus_reply(fx, "10.2.0.9", "10.3.0.22", 3, false);
+	modbus_reply(fx, "10.2.0.9", "10.3.0.22", 6, true);
+	assert_int_equal(eval(fx, "10.3.0.22")->n, 0);
+
+	/* Its own department's writers: one medium finding, room left. */
+	for (int i = 0; i < 2 * EXPOSURE_PEERS_MAX; i++) {
+		char a[32];
+
+		(void)snprintf(a, sizeof(a), "10.3.1.%d", i + 1);
+		modbus_reply(fx, a, "10.3.0.23", 6, false);
+	}
+	modbus_reply(fx, "10.2.0.9", "10.3.0.23", 6, false);
+	l = eval(fx, "10.3.0.23");
+	assert_int_equal(l->n, 2);
+	assert_int_equal(l->v[0].kind, EXPOSURE_MODBUS_WRITE);
+	f = NULL;
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(exposure_ev_get(&l->v[i], "where"),
+		    "same_department") == 0)
+			f = &l->v[i];
+	assert_non_null(f);
+	assert_int_equal(f->severity, ALERT_SEV_MEDIUM);
+	assert_int_equal(f->count, 2 * EXPOSURE_PEERS_MAX);
+
+	/* BACnet WriteProperty acknowledged to the internet. */
+	bacnet_ack(fx, "203.0.113.5", "10.3.0.21", 2, 15);
+	f = must(eval(fx, "10.3.0.21"), EXPOSURE_BACNET_WRITE, 47808);
+	assert_int_equal(f->proto, 17);
+	assert_int_equal(f->severity, ALERT_SEV_HIGH);
+	assert_ev(f, "function", "write_property");
+	assert_ev(f, "where", "internet");
+	/* A ReadProperty ComplexACK: nothing. */
+	bacnet_ack(fx, "10.2.0.9", "10.3.0.24", 3, 12);
+	assert_int_equal(eval(fx, "10.3.0.24")->n, 0);
+}
+
+static void
 test_json(void **state)
 {
 	struct fx *fx = *state;
@@ -741,6 +835,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_tls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inbound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ics_writes, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_json, setup, teardown),
 		cmocka_unit_test(test_names),
 	};
