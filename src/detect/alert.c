@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ward/alert.h"
+#include "detect-private.h"
 
 static const struct {
 	const char		*name;
@@ -204,21 +205,12 @@ struct alerter {
 };
 
 static uint32_t
-hash_str(uint32_t h, const char *s)
-{
-	/* FNV-1a. */
-	for (; *s != '\0'; s++)
-		h = (h ^ (uint8_t)*s) * 16777619U;
-	return h;
-}
-
-static uint32_t
 key_hash(enum alert_type t, const char *asset, const char *object)
 {
-	uint32_t h = 2166136261U ^ (uint32_t)t;
+	uint32_t h = FNV_OFFSET ^ (uint32_t)t;
 
-	h = hash_str(h * 16777619U, asset);
-	h = hash_str(h ^ 0x1f, object);
+	h = fnv1a_str(h * FNV_PRIME, asset);
+	h = fnv1a_str(h ^ 0x1f, object);
 	return h;
 }
 
@@ -374,7 +366,7 @@ key_find(struct alerter *e, const struct alert *a, uint32_t h)
 static struct bucket *
 bucket_get(struct alerter *e, const struct alert *a, uint64_t now)
 {
-	uint32_t h = hash_str(2166136261U, a->asset);
+	uint32_t h = fnv1a_str(FNV_OFFSET, a->asset);
 	struct bucket *b;
 
 	if (e->buckets.icap != 0)

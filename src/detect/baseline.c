@@ -260,14 +260,12 @@ static uint32_t
 item_hash(const struct bl_owner *o, enum bl_kind k, const char *v)
 {
 	uintptr_t p = (uintptr_t)o;
-	uint32_t h = 2166136261u;
+	uint32_t h = FNV_OFFSET;
 
 	for (size_t i = 0; i < sizeof(p); i++, p >>= 8)
-		h = (h ^ (uint8_t)p) * 16777619u;
-	h = (h ^ (uint8_t)k) * 16777619u;
-	for (; *v != '\0'; v++)
-		h = (h ^ (uint8_t)*v) * 16777619u;
-	return h;
+		h = (h ^ (uint8_t)p) * FNV_PRIME;
+	h = (h ^ (uint8_t)k) * FNV_PRIME;
+	return fnv1a_str(h, v);
 }
 
 static struct bl_item *

@@ -16,6 +16,19 @@
 struct rules_state;
 struct baseline;
 
+/* FNV-1a: the hashes of the detection tables start here. */
+#define FNV_OFFSET	2166136261U
+#define FNV_PRIME	16777619U
+
+/* Folds the bytes of s into h (FNV-1a). */
+static inline uint32_t
+fnv1a_str(uint32_t h, const char *s)
+{
+	for (; *s != '\0'; s++)
+		h = (h ^ (uint8_t)*s) * FNV_PRIME;
+	return h;
+}
+
 struct detector {
 	const struct detect_config *cfg;
 	struct inventory *inv;

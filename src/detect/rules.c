@@ -1120,11 +1120,8 @@ static uint32_t
 brute_hash(const struct ward_addr *client, const struct ward_addr *server,
     const char *proto)
 {
-	uint32_t h = addr_hash(server, addr_hash(client, 0x9e3779b9U));
-
-	for (; *proto != '\0'; proto++)
-		h = (h ^ (uint8_t)*proto) * 16777619U;
-	return h;
+	return fnv1a_str(addr_hash(server, addr_hash(client, 0x9e3779b9U)),
+	    proto);
 }
 
 /* The index over the triples in use (positions + 1, linear probing). */
@@ -1344,16 +1341,6 @@ rule_ssh_flow(struct detector *d, const struct observation *ob)
 
 /* ------------------------------------------------------------ Internet */
 
-static uint32_t
-str_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	return h;
-}
-
 static bool
 dns_ready(struct rules_state *r)
 {
@@ -1403,7 +1390,7 @@ dns_name_of(const struct rules_state *r, const struct ward_addr *a)
 static void
 cname_note(struct rules_state *r, const char *alias, const char *canon)
 {
-	uint32_t h = str_hash(canon);
+	uint32_t h = fnv1a_str(FNV_OFFSET, canon);
 	size_t set = (h & (DNS_SLOTS - 1)) & ~(size_t)(DNS_WAYS - 1);
 	struct cname_slot *victim = &r->cname[set];
 
@@ -1426,7 +1413,7 @@ cname_note(struct rules_state *r, const char *alias, const char *canon)
 static const char *
 cname_alias(const struct rules_state *r, const char *canon)
 {
-	uint32_t h = str_hash(canon);
+	uint32_t h = fnv1a_str(FNV_OFFSET, canon);
 	size_t set = (h & (DNS_SLOTS - 1)) & ~(size_t)(DNS_WAYS - 1);
 
 	for (size_t i = set; i < set + DNS_WAYS; i++)
