@@ -52,15 +52,6 @@ alerts_usage(FILE *fp)
 	    "store, 2 on a\nusage error, 3 when the store cannot be read.\n");
 }
 
-static uint64_t
-wall_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
-}
-
 /* "2026-11-21", "2026-11-21T10:00:00Z" (UTC) as microseconds. */
 static int
 parse_time(const char *s, uint64_t *out)
@@ -234,7 +225,7 @@ set_status(struct store *s, char **ids, int n, const char *status)
 	for (int i = 0; i < n; i++) {
 		(void)parse_id(ids[i], &id);
 		if ((ret = store_set_alert_status(s, id, status,
-		    wall_now())) == WARD_ENOTFOUND) {
+		    wall_usec())) == WARD_ENOTFOUND) {
 			fprintf(stderr, "ward alerts: no alert %lld\n",
 			    (long long)id);
 			rc = EXIT_INPUT;

@@ -168,7 +168,6 @@ cmd_baseline(int argc, char **argv)
 	struct store_bl_filter f;
 	const char *db = NULL, *sub, *state = NULL;
 	struct store *s;
-	char err[512];
 	bool json = false;
 	int c, rc;
 
@@ -247,10 +246,8 @@ cmd_baseline(int argc, char **argv)
 		fprintf(stderr, "ward baseline %s: no item id given\n", sub);
 		return EXIT_USAGE;
 	}
-	if ((s = store_open(db, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "ward baseline: %s\n", err);
+	if ((s = open_existing_store("baseline", db)) == NULL)
 		return EXIT_FAIL;
-	}
 	rc = state == NULL ? do_list(s, &f, json) :
 	    do_review(s, state, argv, argc);
 	store_close(s);

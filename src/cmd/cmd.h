@@ -125,6 +125,8 @@ void run_opts_defaults(struct run_opts *);
 /* Parses "64M", "1G", "4096". -1 on error. */
 int parse_size(const char *, size_t *);
 uint64_t now_usec(void);
+/* The wall clock (CLOCK_REALTIME), microseconds since the epoch. */
+uint64_t wall_usec(void);
 /*
  * Opens a store that must exist (for the commands that read it); prints
  * "ward CMD: ..." and returns NULL when it does not or cannot be opened.

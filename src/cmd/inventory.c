@@ -73,15 +73,6 @@ inventory_usage(FILE *fp)
 	    "store, 2 on a\nusage error, 3 when the store cannot be read.\n");
 }
 
-static uint64_t
-wall_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
-}
-
 static bool
 matches(const struct filter *f, const struct asset *a)
 {
@@ -180,7 +171,7 @@ run_list(struct store *s, const struct filter *f, enum inv_format fmt,
 	case FMT_FHIR:
 		fprintf(out, "{\"resourceType\":\"Bundle\",\"type\":"
 		    "\"collection\",\"timestamp\":\"%s\"",
-		    fmt_time(wall_now(), t, sizeof(t)));
+		    fmt_time(wall_usec(), t, sizeof(t)));
 		break;
 	}
 	rc = store_foreach_asset(s, each_asset, &w);

@@ -67,7 +67,7 @@ now_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
 }
 
-static uint64_t
+uint64_t
 wall_usec(void)
 {
 	struct timespec ts;
