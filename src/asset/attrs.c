@@ -100,6 +100,8 @@ static const struct attr_row rows[] = {
 	{ OBS_TLS, "index", "0", "subject", "tls.cert_subject", AH_FIELD, 0 },
 	{ OBS_TLS, "index", "0", "issuer", "tls.cert_issuer", AH_FIELD, 0 },
 	{ OBS_SSH, NULL, NULL, "banner", "ssh.banner", AH_FIELD, 0 },
+	{ OBS_SSH, "role", "server", "banner", "ssh.server_banner", AH_FIELD,
+	    0 },
 	{ OBS_SSH, NULL, NULL, "hassh", "ssh.hassh", AH_FIELD, 0 },
 	{ OBS_SSH, NULL, NULL, "hassh_server", "ssh.hassh", AH_FIELD, 0 },
 

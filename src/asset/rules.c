@@ -37,7 +37,7 @@ const char *const ident_keys[] = {
 	"mqtt.client_id", "mqtt.topic", "mqtt.role", "coap.uri",
 	"http.user_agent", "http.server",
 	"tls.sni", "tls.ja3", "tls.ja4", "tls.cert_subject", "tls.cert_issuer",
-	"ssh.banner", "ssh.hassh",
+	"ssh.banner", "ssh.server_banner", "ssh.hassh",
 	"smb.host", "smb.domain", "smb.dialect", "smb.os_version",
 	"ssdp.server", "ssdp.usn",
 	"telnet.banner", "ftp.banner", "smtp.banner", "mysql.version",
