@@ -25,6 +25,9 @@
 
 #include "ward/asset.h"
 
+struct vuln_keys;
+struct vuln_list;
+
 struct store;
 
 /*
@@ -290,6 +293,115 @@ int store_bl_meta_get(struct store *, const char *name, int64_t *value)
     __attribute__((warn_unused_result));
 int store_bl_meta_set(struct store *, const char *name, int64_t value)
     __attribute__((warn_unused_result));
+
+/*
+ * Vulnerability assessment (migration 5, docs/vuln.md).
+ *
+ * Feeds: each file ward vuln update read, by name, with the SHA-256 of
+ * its bytes. Putting a feed replaces the advisories that file gave
+ * before. Joins an open batch, else is a transaction of its own.
+ */
+struct store_vuln_feed {
+	const char	*name;
+	const char	*origin;	/* nvd, csaf, iomt */
+	const char	*sha256;
+	uint64_t	 loaded;	/* wall time, usec */
+	int64_t		 advisories;
+};
+int store_vuln_put_feed(struct store *, const struct store_vuln_feed *,
+    const struct vuln_list *) __attribute__((warn_unused_result));
+/* The feed's stored SHA-256 (65 bytes); WARD_ENOTFOUND when none. */
+int store_vuln_feed_sha(struct store *, const char *name, char *sha,
+    size_t len) __attribute__((warn_unused_result));
+/* Removes a feed and its advisories; WARD_ENOTFOUND when none. */
+int store_vuln_drop_feed(struct store *, const char *name)
+    __attribute__((warn_unused_result));
+typedef int (*store_vuln_feed_fn)(const struct store_vuln_feed *, void *);
+int store_vuln_foreach_feed(struct store *, store_vuln_feed_fn, void *arg)
+    __attribute__((warn_unused_result));
+/*
+ * The advisories that may concern a component (vulnmatch.h): those with a
+ * product under one of the keys' CPE pairs or vendor keys, and every
+ * curated (iomt) one; each whole, with all its products, appended to l.
+ */
+int store_vuln_candidates(struct store *, const struct vuln_keys *,
+    struct vuln_list *l) __attribute__((warn_unused_result));
+
+/* One advisory that concerns an asset, as ward vuln report shows it. */
+struct store_vuln_finding {
+	const char	*asset;		/* key */
+	const char	*advisory;	/* CVE or advisory id */
+	const char	*component;	/* "OpenBSD OpenSSH" */
+	const char	*status;	/* affected, potential */
+	double		 confidence;
+	const char	*version;	/* may be NULL: unknown */
+	const char	*source;	/* "identity", "ssh.server_banner" */
+	const char	*evidence;
+	const char	*reason;
+	const char	*title;		/* may be NULL */
+	const char	*severity;	/* may be NULL */
+	double		 score;		/* -1: none */
+	const char	*fixed;		/* may be NULL */
+	const char	*remediation;	/* may be NULL */
+	const char	*feeds;		/* "nvd; csaf ICSMA-24-151-02" */
+	uint64_t	 first;		/* wall time the match was first made */
+	uint64_t	 last;
+};
+/*
+ * Replaces the asset's findings with these n (first kept for those found
+ * before, else now). Joins an open batch.
+ */
+int store_vuln_put_findings(struct store *, const char *asset,
+    const struct store_vuln_finding *, size_t n, uint64_t now)
+    __attribute__((warn_unused_result));
+typedef int (*store_vuln_finding_fn)(const struct store_vuln_finding *,
+    void *arg);
+/* The findings of one asset (or all: NULL), by asset, then severity. */
+int store_vuln_foreach_finding(struct store *, const char *asset,
+    store_vuln_finding_fn, void *arg) __attribute__((warn_unused_result));
+
+/*
+ * A passive exposure (exposure.h) of an asset, upserted by (asset, kind,
+ * proto, port, title): first the earliest, last the latest, count the
+ * latest run's. Evidence is a JSON object as text. Joins an open batch.
+ */
+struct store_exposure {
+	const char	*asset;
+	const char	*kind;
+	int		 proto;
+	int		 port;
+	const char	*title;
+	const char	*severity;
+	const char	*evidence;
+	const char	*remediation;
+	uint64_t	 first;		/* capture time, usec */
+	uint64_t	 last;
+	uint64_t	 count;
+};
+int store_put_exposure(struct store *, const struct store_exposure *)
+    __attribute__((warn_unused_result));
+typedef int (*store_exposure_fn)(const struct store_exposure *, void *);
+int store_foreach_exposure(struct store *, const char *asset,
+    store_exposure_fn, void *arg) __attribute__((warn_unused_result));
+
+/* An asset's risk score (vulnmatch.h) and its terms as JSON text. */
+struct store_risk {
+	const char	*asset;
+	double		 score;
+	const char	*terms;
+	uint64_t	 time;
+};
+int store_put_risk(struct store *, const struct store_risk *)
+    __attribute__((warn_unused_result));
+typedef int (*store_risk_fn)(const struct store_risk *, void *arg);
+int store_foreach_risk(struct store *, const char *asset, store_risk_fn,
+    void *arg) __attribute__((warn_unused_result));
+/*
+ * The asset's alerts not closed, counted by severity (index: info 0, low,
+ * medium, high, critical 4).
+ */
+int store_alert_open_counts(struct store *, const char *asset,
+    int64_t counts[5]) __attribute__((warn_unused_result));
 
 /* The last error message, for logs. Never NULL. */
 const char *store_errmsg(struct store *);

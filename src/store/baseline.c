@@ -17,40 +17,6 @@
 #include "ward/store.h"
 #include "store-private.h"
 
-static int
-prep(struct store *s, const char *sql, sqlite3_stmt **st)
-{
-	if (sqlite3_prepare_v2(store_sqlite(s), sql, -1, st, NULL) !=
-	    SQLITE_OK) {
-		*st = NULL;
-		return store_fail(s, "baseline: preparing a statement");
-	}
-	return 0;
-}
-
-static void
-bind_str(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v == NULL)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-}
-
-static uint64_t
-col_u(sqlite3_stmt *st, int i)
-{
-	sqlite3_int64 v = sqlite3_column_int64(st, i);
-
-	return v < 0 ? 0 : (uint64_t)v;
-}
-
-static const char *
-col_s(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
 /* A state name the table accepts. */
 static bool
 state_ok(const char *state)
@@ -58,34 +24,6 @@ state_ok(const char *state)
 	return state != NULL && (strcmp(state, "learned") == 0 ||
 	    strcmp(state, "approved") == 0 || strcmp(state, "rejected") == 0 ||
 	    strcmp(state, "pending") == 0);
-}
-
-/* Opens a transaction unless a batch is open; *own says who closes it. */
-static int
-begin_own(struct store *s, bool *own)
-{
-	*own = false;
-	if (!sqlite3_get_autocommit(store_sqlite(s)))
-		return 0;
-	if (sqlite3_exec(store_sqlite(s), "BEGIN IMMEDIATE", NULL, NULL,
-	    NULL) != SQLITE_OK)
-		return store_fail(s, "baseline: begin");
-	*own = true;
-	return 0;
-}
-
-static int
-end_own(struct store *s, bool own, int ret)
-{
-	if (!own)
-		return ret;
-	if (ret == 0 && sqlite3_exec(store_sqlite(s), "COMMIT", NULL, NULL,
-	    NULL) != SQLITE_OK)
-		ret = store_fail(s, "baseline: commit");
-	if (ret != 0 && !sqlite3_get_autocommit(store_sqlite(s)))
-		(void)sqlite3_exec(store_sqlite(s), "ROLLBACK", NULL, NULL,
-		    NULL);
-	return ret;
 }
 
 #define ITEM_COLS \
@@ -115,25 +53,25 @@ store_bl_foreach_item(struct store *s, const struct store_bl_filter *f,
 		memset(&none, 0, sizeof(none));
 		f = &none;
 	}
-	if ((ret = prep(s, sql, &st)) != 0)
+	if ((ret = store_prep(s, sql, &st)) != 0)
 		return ret;
-	bind_str(st, 1, f->scope);
-	bind_str(st, 2, f->key);
-	bind_str(st, 3, f->type);
-	bind_str(st, 4, f->kind);
-	bind_str(st, 5, f->state);
+	store_bind_str(st, 1, f->scope);
+	store_bind_str(st, 2, f->key);
+	store_bind_str(st, 3, f->type);
+	store_bind_str(st, 4, f->kind);
+	store_bind_str(st, 5, f->state);
 	sqlite3_bind_int64(st, 6, f->reviewed_after);
 	sqlite3_bind_int(st, 7, f->reviewed_only);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		it.id = sqlite3_column_int64(st, 0);
-		it.scope = col_s(st, 1);
-		it.key = col_s(st, 2);
-		it.kind = col_s(st, 3);
-		it.value = col_s(st, 4);
-		it.state = col_s(st, 5);
-		it.first = col_u(st, 6);
-		it.last = col_u(st, 7);
-		it.count = col_u(st, 8);
+		it.scope = store_col_s(st, 1);
+		it.key = store_col_s(st, 2);
+		it.kind = store_col_s(st, 3);
+		it.value = store_col_s(st, 4);
+		it.state = store_col_s(st, 5);
+		it.first = store_col_u(st, 6);
+		it.last = store_col_u(st, 7);
+		it.count = store_col_u(st, 8);
 		it.reviewed = sqlite3_column_int64(st, 9);
 		if (it.scope == NULL || it.key == NULL || it.kind == NULL ||
 		    it.value == NULL || it.state == NULL)
@@ -155,7 +93,7 @@ store_bl_foreach_asset(struct store *s, store_bl_asset_fn fn, void *arg)
 	int rc, ret;
 
 	/* Every key of either table, with what either holds of it. */
-	if ((ret = prep(s,
+	if ((ret = store_prep(s,
 	    "SELECT k.key, i.type, coalesce(b.learn_start, a.first_seen, 0),"
 	    " coalesce(b.days, 0), coalesce(b.last_day, -1),"
 	    " coalesce(b.bytes_max, 0), coalesce(b.pkts_max, 0)"
@@ -167,14 +105,14 @@ store_bl_foreach_asset(struct store *s, store_bl_asset_fn fn, void *arg)
 	    " ORDER BY k.key", &st)) != 0)
 		return ret;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((ba.key = col_s(st, 0)) == NULL)
+		if ((ba.key = store_col_s(st, 0)) == NULL)
 			continue;
-		ba.type = col_s(st, 1);
-		ba.learn_start = col_u(st, 2);
-		ba.days = (uint32_t)col_u(st, 3);
+		ba.type = store_col_s(st, 1);
+		ba.learn_start = store_col_u(st, 2);
+		ba.days = (uint32_t)store_col_u(st, 3);
 		ba.last_day = sqlite3_column_int64(st, 4);
-		ba.bytes_max = col_u(st, 5);
-		ba.pkts_max = col_u(st, 6);
+		ba.bytes_max = store_col_u(st, 5);
+		ba.pkts_max = store_col_u(st, 6);
 		if ((ret = fn(&ba, arg)) != 0)
 			break;
 	}
@@ -205,15 +143,15 @@ store_bl_put_item(struct store *s, struct store_bl_item *it)
 		store_fail_msg(s, "baseline: not a state");
 		return WARD_EINVAL;
 	}
-	if ((ret = begin_own(s, &own)) != 0)
+	if ((ret = store_begin_own(s, &own)) != 0)
 		return ret;
-	if ((ret = prep(s, sql, &st)) != 0)
-		return end_own(s, own, ret);
-	bind_str(st, 1, it->scope);
-	bind_str(st, 2, it->key);
-	bind_str(st, 3, it->kind);
-	bind_str(st, 4, it->value);
-	bind_str(st, 5, it->state);
+	if ((ret = store_prep(s, sql, &st)) != 0)
+		return store_end_own(s, own, ret);
+	store_bind_str(st, 1, it->scope);
+	store_bind_str(st, 2, it->key);
+	store_bind_str(st, 3, it->kind);
+	store_bind_str(st, 4, it->value);
+	store_bind_str(st, 5, it->state);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)it->first);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)it->last);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)it->count);
@@ -222,7 +160,7 @@ store_bl_put_item(struct store *s, struct store_bl_item *it)
 	if (rc != SQLITE_DONE)
 		ret = store_fail(s, "baseline: writing an item");
 	sqlite3_finalize(st);
-	return end_own(s, own, ret);
+	return store_end_own(s, own, ret);
 }
 
 int
@@ -241,11 +179,11 @@ store_bl_put_asset(struct store *s, const struct store_bl_asset *a)
 	bool own;
 	int ret;
 
-	if ((ret = begin_own(s, &own)) != 0)
+	if ((ret = store_begin_own(s, &own)) != 0)
 		return ret;
-	if ((ret = prep(s, sql, &st)) != 0)
-		return end_own(s, own, ret);
-	bind_str(st, 1, a->key);
+	if ((ret = store_prep(s, sql, &st)) != 0)
+		return store_end_own(s, own, ret);
+	store_bind_str(st, 1, a->key);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)a->learn_start);
 	sqlite3_bind_int64(st, 3, a->days);
 	sqlite3_bind_int64(st, 4, a->last_day);
@@ -254,7 +192,7 @@ store_bl_put_asset(struct store *s, const struct store_bl_asset *a)
 	if (sqlite3_step(st) != SQLITE_DONE)
 		ret = store_fail(s, "baseline: writing an asset");
 	sqlite3_finalize(st);
-	return end_own(s, own, ret);
+	return store_end_own(s, own, ret);
 }
 
 /* Runs one UPDATE or INSERT; *changes says how many rows it touched. */
@@ -285,18 +223,18 @@ store_bl_set_state(struct store *s, int64_t id, const char *state)
 		store_fail_msg(s, "baseline: not a state");
 		return WARD_EINVAL;
 	}
-	if ((ret = begin_own(s, &own)) != 0)
+	if ((ret = store_begin_own(s, &own)) != 0)
 		return ret;
-	if ((ret = prep(s, sql, &st)) != 0)
-		return end_own(s, own, ret);
+	if ((ret = store_prep(s, sql, &st)) != 0)
+		return store_end_own(s, own, ret);
 	sqlite3_bind_int64(st, 1, id);
-	bind_str(st, 2, state);
+	store_bind_str(st, 2, state);
 	ret = run_change(s, st, "baseline: changing a state", &n);
 	if (ret == 0 && n == 0) {
 		store_fail_msg(s, "baseline: no item with this id");
 		ret = WARD_ENOTFOUND;
 	}
-	return end_own(s, own, ret);
+	return store_end_own(s, own, ret);
 }
 
 int
@@ -320,18 +258,18 @@ store_bl_set_state_by(struct store *s, const char *scope, const char *key,
 		    "value and a state");
 		return WARD_EINVAL;
 	}
-	if ((ret = begin_own(s, &own)) != 0)
+	if ((ret = store_begin_own(s, &own)) != 0)
 		return ret;
-	if ((ret = prep(s, sql, &st)) != 0)
-		return end_own(s, own, ret);
-	bind_str(st, 1, scope);
-	bind_str(st, 2, key);
-	bind_str(st, 3, kind);
-	bind_str(st, 4, value);
-	bind_str(st, 5, state);
+	if ((ret = store_prep(s, sql, &st)) != 0)
+		return store_end_own(s, own, ret);
+	store_bind_str(st, 1, scope);
+	store_bind_str(st, 2, key);
+	store_bind_str(st, 3, kind);
+	store_bind_str(st, 4, value);
+	store_bind_str(st, 5, state);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)ts);
 	ret = run_change(s, st, "baseline: changing a state", &n);
-	return end_own(s, own, ret);
+	return store_end_own(s, own, ret);
 }
 
 int
@@ -340,10 +278,10 @@ store_bl_meta_get(struct store *s, const char *name, int64_t *value)
 	sqlite3_stmt *st;
 	int rc, ret;
 
-	if ((ret = prep(s, "SELECT value FROM baseline_meta WHERE name = ?1",
+	if ((ret = store_prep(s, "SELECT value FROM baseline_meta WHERE name = ?1",
 	    &st)) != 0)
 		return ret;
-	bind_str(st, 1, name);
+	store_bind_str(st, 1, name);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*value = sqlite3_column_int64(st, 0);
@@ -362,14 +300,14 @@ store_bl_meta_set(struct store *s, const char *name, int64_t value)
 	bool own;
 	int ret, n;
 
-	if ((ret = begin_own(s, &own)) != 0)
+	if ((ret = store_begin_own(s, &own)) != 0)
 		return ret;
-	if ((ret = prep(s, "INSERT INTO baseline_meta (name, value)"
+	if ((ret = store_prep(s, "INSERT INTO baseline_meta (name, value)"
 	    " VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET"
 	    " value = excluded.value", &st)) != 0)
-		return end_own(s, own, ret);
-	bind_str(st, 1, name);
+		return store_end_own(s, own, ret);
+	store_bind_str(st, 1, name);
 	sqlite3_bind_int64(st, 2, value);
 	ret = run_change(s, st, "baseline: writing meta", &n);
-	return end_own(s, own, ret);
+	return store_end_own(s, own, ret);
 }

@@ -350,11 +350,106 @@ static const char *const migration_4[] = {
 	NULL
 };
 
+/*
+ * 5: vulnerability assessment (src/store/vuln.c, docs/vuln.md). The
+ * advisories of each feed file ward vuln update read (a file read again
+ * replaces its own), their products with the range as its parts, indexed
+ * by CPE pair and lower-case vendor for matching; and per asset key the
+ * matches, the passive exposures, and the risk score with its terms.
+ */
+static const char *const migration_5[] = {
+	"CREATE TABLE vuln_feeds ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  origin TEXT NOT NULL CHECK (origin IN ('nvd', 'csaf', 'iomt')),"
+	"  sha256 TEXT NOT NULL,"
+	"  loaded INTEGER NOT NULL,"
+	"  advisories INTEGER NOT NULL"
+	")",
+	"CREATE TABLE advisories ("
+	"  id INTEGER PRIMARY KEY,"
+	"  feed INTEGER NOT NULL REFERENCES vuln_feeds(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  origin TEXT NOT NULL,"
+	"  source TEXT,"
+	"  title TEXT,"
+	"  summary TEXT,"
+	"  remediation TEXT,"
+	"  score REAL,"
+	"  severity TEXT"
+	")",
+	"CREATE INDEX advisories_feed ON advisories (feed)",
+	"CREATE INDEX advisories_name ON advisories (name)",
+	"CREATE TABLE advisory_products ("
+	"  advisory INTEGER NOT NULL REFERENCES advisories(id)"
+	"    ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  vendor TEXT,"
+	"  product TEXT,"
+	"  cpe TEXT,"
+	"  vendor_key TEXT,"
+	"  exact TEXT,"
+	"  start TEXT,"
+	"  end_ TEXT,"
+	"  text TEXT,"
+	"  flags INTEGER NOT NULL DEFAULT 0,"
+	"  fixed TEXT,"
+	"  affected INTEGER NOT NULL,"
+	"  PRIMARY KEY (advisory, seq)"
+	") WITHOUT ROWID",
+	"CREATE INDEX advisory_products_cpe ON advisory_products (cpe)",
+	"CREATE INDEX advisory_products_vendor ON advisory_products"
+	"  (vendor_key)",
+	"CREATE TABLE vuln_findings ("
+	"  asset_key TEXT NOT NULL,"
+	"  advisory TEXT NOT NULL,"
+	"  component TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('affected', 'potential')),"
+	"  confidence REAL NOT NULL,"
+	"  version TEXT,"
+	"  source TEXT NOT NULL,"
+	"  evidence TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  title TEXT,"
+	"  severity TEXT,"
+	"  score REAL,"
+	"  fixed TEXT,"
+	"  remediation TEXT,"
+	"  feeds TEXT NOT NULL,"
+	"  first INTEGER NOT NULL,"
+	"  last INTEGER NOT NULL,"
+	"  pass INTEGER NOT NULL,"
+	"  PRIMARY KEY (asset_key, advisory, component)"
+	") WITHOUT ROWID",
+	"CREATE TABLE exposures ("
+	"  asset_key TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  proto INTEGER NOT NULL,"
+	"  port INTEGER NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  severity TEXT NOT NULL,"
+	"  evidence TEXT NOT NULL,"
+	"  remediation TEXT NOT NULL,"
+	"  first INTEGER NOT NULL,"
+	"  last INTEGER NOT NULL,"
+	"  count INTEGER NOT NULL,"
+	"  PRIMARY KEY (asset_key, kind, proto, port, title)"
+	") WITHOUT ROWID",
+	"CREATE TABLE asset_risk ("
+	"  asset_key TEXT PRIMARY KEY,"
+	"  score REAL NOT NULL,"
+	"  terms TEXT NOT NULL,"
+	"  time INTEGER NOT NULL"
+	") WITHOUT ROWID",
+	NULL
+};
+
 static const char *const *const migrations[] = {
 	migration_1,
 	migration_2,
 	migration_3,
 	migration_4,
+	migration_5,
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
