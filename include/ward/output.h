@@ -39,6 +39,11 @@ void table_print_header(FILE *);
 void table_print_row(FILE *, const struct asset *);
 
 /* CSV (RFC 4180): the header line, then one line per asset. */
+/*
+ * One CSV field (quoted when it must be, formula-safe), then a comma or,
+ * when last, CRLF.
+ */
+void csv_field(FILE *, const char *, int last);
 void csv_print_header(FILE *);
 void csv_print_asset(FILE *, const struct asset *);
 

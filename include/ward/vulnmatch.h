@@ -116,6 +116,9 @@ void vuln_advisory_free(struct vuln_advisory *);
 struct vuln_product *vuln_advisory_add_product(struct vuln_advisory *);
 int vuln_list_add(struct vuln_list *, struct vuln_advisory *);
 const char *vuln_origin_name(enum vuln_origin);
+/* A feed file read whole (at most VULN_FILE_MAX bytes); NULL with err. */
+char *vuln_read_whole(const char *path, size_t *len, char *err,
+    size_t errlen);
 int vuln_origin_parse(const char *);
 
 /*

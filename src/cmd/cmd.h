@@ -12,6 +12,7 @@
 #include "ward/capture.h"
 #include "ward/dept.h"
 #include "ward/detect.h"
+#include "ward/exposure.h"
 #include "ward/ident.h"
 #include "ward/oui.h"
 #include "ward/output.h"
@@ -31,6 +32,7 @@ int cmd_sensor(int, char **);
 int cmd_inventory(int, char **);
 int cmd_alerts(int, char **);
 int cmd_baseline(int, char **);
+int cmd_vuln(int, char **);
 int cmd_version(int, char **);
 int cmd_help(int, char **);
 
@@ -90,6 +92,13 @@ struct shown_alert {
 };
 #define RUN_SHOWN_MAX	64
 
+/* What assess_store() did. */
+struct assess_stats {
+	uint64_t	 assets;
+	uint64_t	 assets_vulnerable;
+	uint64_t	 affected;
+	uint64_t	 potential;
+};
 /* One run of the pipeline with its consumers. */
 struct run {
 	struct run_opts	 opts;
@@ -102,6 +111,7 @@ struct run {
 	struct detect_config *detect_cfg;
 	struct alerter	*alerter;
 	struct detector	*detector;
+	struct exposure	*exposure;	/* passive exposures, with a store */
 	struct syslog_out *syslog;
 	struct queued_alert *alerts;
 	size_t		 nalerts;
@@ -119,6 +129,8 @@ struct run {
 	uint64_t	 started;	/* wall clock, microseconds */
 	uint64_t	 last_flush;
 	bool		 store_failed;
+	struct assess_stats assessed;	/* at close, with a store */
+	bool		 assess_done;
 };
 
 void run_opts_defaults(struct run_opts *);
@@ -164,5 +176,19 @@ void run_flush(struct run *);
 /* Ends flows, persists, prints the inventory and summary. */
 int run_close(struct run *, struct capture *, char *const *inputs,
     int ninputs);
+
+struct vuln_aliases;
+/*
+ * Matches every stored asset against the stored advisories, replaces
+ * their findings and recomputes every asset's risk (src/cmd/assess.c),
+ * in one transaction. al and cfg may be NULL. 0 or a negative WARD_E*.
+ */
+int assess_store(struct store *, const struct vuln_aliases *al,
+    const struct detect_config *cfg, uint64_t now, struct assess_stats *);
+/*
+ * The aliases: path, else the installed file, else the source tree's;
+ * NULL (after a warning naming the file) when it cannot be read.
+ */
+struct vuln_aliases *assess_aliases(const char *path);
 
 #endif

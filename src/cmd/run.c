@@ -13,6 +13,7 @@
 #include "ward-config.h"
 #include "ward/error.h"
 #include "ward/log.h"
+#include "ward/vuln.h"
 #include "cmd.h"
 
 void
@@ -357,6 +358,13 @@ run_open(struct run *r, const char *inputs)
 	}
 	if (open_detect(r) == -1)
 		return -1;
+	/* Exposures need the store to keep them; after the inventory. */
+	if (r->store != NULL && ((r->exposure = exposure_new(r->detect_cfg,
+	    r->inv, r->depts)) == NULL ||
+	    exposure_attach(r->exposure, sensor_bus(r->sensor)) == -1)) {
+		log_error("out of memory setting up the exposure findings");
+		return -1;
+	}
 	if (r->detector != NULL && r->store != NULL) {
 		int rc = detector_load(r->detector, r->store);
 
@@ -507,6 +515,47 @@ put_alerts(struct run *r)
 	return 0;
 }
 
+/* The passive exposures of the assets changed since the last batch. */
+static int
+put_exposures(struct run *r, struct asset *const *v, size_t n)
+{
+	struct exposure_list l = { 0 };
+	char key[ADDR_STRLEN];
+	int rc = 0;
+
+	if (r->exposure == NULL)
+		return 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (!(v[i]->flags & ASSET_DIRTY))
+			continue;
+		l.n = 0;
+		if (exposure_eval(r->exposure, v[i], &l) != 0)
+			log_warn("out of memory evaluating exposures");
+		(void)asset_key(v[i], key, sizeof(key));
+		for (size_t k = 0; k < l.n && rc == 0; k++) {
+			const struct exposure_finding *f = &l.v[k];
+			json_t *o = json_exposure_finding(f);
+			char *ev = json_dumps(json_object_get(o, "evidence"),
+			    JSON_COMPACT | JSON_SORT_KEYS);
+
+			rc = store_put_exposure(r->store, &(struct
+			    store_exposure){ .asset = key,
+			    .kind = exposure_kind_name(f->kind),
+			    .proto = f->proto, .port = f->port,
+			    .title = f->title,
+			    .severity = alert_severity_name(f->severity),
+			    .evidence = ev != NULL ? ev : "{}",
+			    .remediation = exposure_kind_remediation(f->kind),
+			    .first = f->first, .last = f->last,
+			    .count = f->count });
+			free(ev);
+			json_decref(o);
+		}
+	}
+	exposure_list_clear(&l);
+	return rc;
+}
+
 /* Persists every asset changed since the last batch, in one transaction. */
 void
 run_flush(struct run *r)
@@ -528,7 +577,8 @@ run_flush(struct run *r)
 			goto fail;
 		}
 	}
-	if (put_alerts(r) != 0 || (r->detector != NULL &&
+	if (put_exposures(r, v, n) != 0 || put_alerts(r) != 0 ||
+	    (r->detector != NULL &&
 	    detector_save(r->detector, r->store) != 0)) {
 		store_rollback(r->store);
 		goto fail;
@@ -707,6 +757,27 @@ print_summary(FILE *fp, json_t *s)
 	}
 }
 
+/*
+ * After the last batch: every stored device matched against the stored
+ * advisories, and its risk computed (src/cmd/assess.c).
+ */
+static void
+run_assess(struct run *r)
+{
+	struct vuln_aliases *al = assess_aliases(NULL);
+	struct assess_stats st;
+
+	if (assess_store(r->store, al, r->detect_cfg, wall_usec(), &st) != 0) {
+		log_error("%s: assessing vulnerabilities: %s", r->opts.db_path,
+		    store_errmsg(r->store));
+		r->store_failed = true;
+	} else {
+		r->assessed = st;
+		r->assess_done = true;
+	}
+	vuln_alias_free(al);
+}
+
 int
 run_close(struct run *r, struct capture *cap, char *const *inputs,
     int ninputs)
@@ -741,6 +812,8 @@ run_close(struct run *r, struct capture *cap, char *const *inputs,
 		    body);
 		json_decref(body);
 	}
+	if (r->store != NULL && !r->store_failed)
+		run_assess(r);
 	v = inv_sorted(r->inv, &n);
 	if (r->opts.json) {
 		json_t *doc = json_object(), *arr = json_array();
@@ -760,6 +833,15 @@ run_close(struct run *r, struct capture *cap, char *const *inputs,
 	} else if (!r->opts.quiet) {
 		table_print(stdout, v, n);
 		print_alerts(stdout, r);
+		if (r->assess_done)
+			printf("\nVulnerabilities: %llu affected and %llu "
+			    "potentially affected, on %llu of %llu devices "
+			    "(ward vuln report --db %s)\n",
+			    (unsigned long long)r->assessed.affected,
+			    (unsigned long long)r->assessed.potential,
+			    (unsigned long long)r->assessed.assets_vulnerable,
+			    (unsigned long long)r->assessed.assets,
+			    r->opts.db_path);
 		print_summary(stdout, summary);
 	}
 	free(v);
@@ -793,6 +875,7 @@ run_free(struct run *r)
 {
 	(void)eve_close(r->eve);
 	(void)syslog_close(r->syslog);
+	exposure_free(r->exposure);
 	detector_free(r->detector);
 	alerter_free(r->alerter);
 	detect_config_free(r->detect_cfg);

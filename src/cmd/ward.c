@@ -17,6 +17,8 @@ const struct cmd commands[] = {
 	    "List, show and acknowledge the stored alerts" },
 	{ "baseline", cmd_baseline,
 	    "Learn, list, approve and reject behaviour baselines" },
+	{ "vuln", cmd_vuln,
+	    "Vulnerability feeds, and which devices they concern" },
 	{ "version", cmd_version, "Show the version" },
 	{ "help", cmd_help, "Show this help" },
 	{ NULL, NULL, NULL },

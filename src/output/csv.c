@@ -22,8 +22,8 @@ static const char *const columns[] = {
 };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
 
-static void
-field(FILE *fp, const char *s, int last)
+void
+csv_field(FILE *fp, const char *s, int last)
 {
 	bool quote;
 
@@ -48,7 +48,7 @@ void
 csv_print_header(FILE *fp)
 {
 	for (size_t i = 0; i < NCOLUMNS; i++)
-		field(fp, columns[i], i == NCOLUMNS - 1);
+		csv_field(fp, columns[i], i == NCOLUMNS - 1);
 }
 
 static const char *
@@ -87,25 +87,25 @@ csv_print_asset(FILE *fp, const struct asset *a)
 	if (model == NULL)
 		model = a->model;
 	(void)snprintf(vlan, sizeof(vlan), "%u", a->vlan);
-	field(fp, asset_key(a, key, sizeof(key)), 0);
-	field(fp, a->by_mac ? mac_fmt(a->mac, mac, sizeof(mac)) : "", 0);
-	field(fp, ips, 0);
-	field(fp, asset_hostname(a), 0);
-	field(fp, dim(a, IDENT_TYPE), 0);
-	field(fp, conf(a, IDENT_TYPE, c[0], sizeof(c[0])), 0);
-	field(fp, dim(a, IDENT_VENDOR), 0);
-	field(fp, conf(a, IDENT_VENDOR, c[1], sizeof(c[1])), 0);
-	field(fp, model, 0);
-	field(fp, conf(a, IDENT_MODEL, c[2], sizeof(c[2])), 0);
-	field(fp, dim(a, IDENT_VERSION), 0);
-	field(fp, conf(a, IDENT_VERSION, c[3], sizeof(c[3])), 0);
-	field(fp, a->vendor, 0);
-	field(fp, a->dept != NULL ? a->dept->name : NULL, 0);
-	field(fp, a->dept != NULL ? a->dept->location : NULL, 0);
-	field(fp, a->dept != NULL ? a->dept->building : NULL, 0);
-	field(fp, a->vlan != 0 ? vlan : NULL, 0);
-	field(fp, a->status != ASSET_STATUS_UNKNOWN ?
+	csv_field(fp, asset_key(a, key, sizeof(key)), 0);
+	csv_field(fp, a->by_mac ? mac_fmt(a->mac, mac, sizeof(mac)) : "", 0);
+	csv_field(fp, ips, 0);
+	csv_field(fp, asset_hostname(a), 0);
+	csv_field(fp, dim(a, IDENT_TYPE), 0);
+	csv_field(fp, conf(a, IDENT_TYPE, c[0], sizeof(c[0])), 0);
+	csv_field(fp, dim(a, IDENT_VENDOR), 0);
+	csv_field(fp, conf(a, IDENT_VENDOR, c[1], sizeof(c[1])), 0);
+	csv_field(fp, model, 0);
+	csv_field(fp, conf(a, IDENT_MODEL, c[2], sizeof(c[2])), 0);
+	csv_field(fp, dim(a, IDENT_VERSION), 0);
+	csv_field(fp, conf(a, IDENT_VERSION, c[3], sizeof(c[3])), 0);
+	csv_field(fp, a->vendor, 0);
+	csv_field(fp, a->dept != NULL ? a->dept->name : NULL, 0);
+	csv_field(fp, a->dept != NULL ? a->dept->location : NULL, 0);
+	csv_field(fp, a->dept != NULL ? a->dept->building : NULL, 0);
+	csv_field(fp, a->vlan != 0 ? vlan : NULL, 0);
+	csv_field(fp, a->status != ASSET_STATUS_UNKNOWN ?
 	    asset_status_name(a->status) : NULL, 0);
-	field(fp, fmt_time(a->first, first, sizeof(first)), 0);
-	field(fp, fmt_time(a->last, last, sizeof(last)), 1);
+	csv_field(fp, fmt_time(a->first, first, sizeof(first)), 0);
+	csv_field(fp, fmt_time(a->last, last, sizeof(last)), 1);
 }

@@ -618,6 +618,12 @@ vuln_list_add(struct vuln_list *l, struct vuln_advisory *a)
 	return vuln_list_push(l, a);
 }
 
+char *
+vuln_read_whole(const char *path, size_t *len, char *err, size_t errlen)
+{
+	return vuln_read_file(path, len, err, errlen);
+}
+
 static const char *const origin_names[] = { "nvd", "csaf", "iomt" };
 
 const char *
