@@ -1,0 +1,133 @@
+#!/bin/bash
+# tests/net/test_vuln_peers.sh - vulnerabilities and exposures found from
+# the traffic of real programs, and nothing else.
+#
+# The LAN of tests/net/detect_lan.sh (rules/departments.example.yaml
+# places it: IT 10.77.0.0/28, Radiology 10.77.0.16/28...), with on the
+# PACS Debian's OpenSSH (its banner names a distribution build) and
+# vsftpd, and a telnetd on the archive. One round of the LAN's normal
+# activity plus an SSH key scan, an FTP and a telnet greeting is captured;
+# ward vuln update reads tests/vuln/ and rules/vuln/, ward analyze --db
+# reads the capture, and ward vuln report --format json must hold exactly
+# these (check_vuln.py compares asset, id or kind, status):
+#
+#   seeded                            why                      expected
+#   storescp/storescu/echoscu,        CVE-2022-43272 names     pacs, archive, modality,
+#     DCMTK 3.6.7 (OFFIS_DCMTK_367    3.6.7 exactly            ws (its C-ECHO):
+#     on the wire)                                             CVE-2022-43272 affected
+#                                     CVE-2022-2119 (< 3.6.7)  nothing
+#   OpenSSH 9.2p1 Debian-2+deb12uN    CVE-2024-6387 (8.6-9.8)  pacs: potential (the
+#                                                              build may carry the fix)
+#   vsftpd on the PACS                FTP offered              pacs: ftp_offered
+#   an FTP login from ws (refused)    USER/PASS in clear       pacs, ws:
+#                                                              cleartext_credential
+#   telnetd on the archive            Telnet offered           archive: telnet_offered
+#   C-STORE from Radiology to IT      DICOM in clear across    pacs, archive:
+#                                     departments              dicom_cleartext_cross_dept
+#   MQTT with passwords, no TLS       logins in clear          pump, ws, broker:
+#                                                              cleartext_credential
+#
+# and nothing else: the CT's identity (GE HealthCare Revolution CT) and
+# the workstation's SSH client banner match no advisory. The report's CSV and text forms are checked to
+# carry the same findings. WARD is the ward binary. Exit 77 when not root
+# or a program is missing. VULN_KEEP=1 keeps everything.
+
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+[ -n "${WARD:-}" ] && [ -x "$WARD" ] ||
+    { echo "test_vuln_peers: WARD must name ward" >&2; exit 1; }
+. "$here/lib.sh"
+. "$here/detect_lan.sh"
+net_skip_unless_possible
+det_require
+net_require /usr/sbin/sshd ssh-keygen ssh-keyscan vsftpd socat \
+    /usr/sbin/telnetd curl
+det_hl7_peers
+[ "${VULN_KEEP:-0}" = 1 ] && NET_KEEP_TMP=1
+net_init
+T=$NET_TMP
+
+det_lan "$T/lan.pcapng"
+
+# The PACS's remote access: Debian's sshd and vsftpd.
+mkdir -p "$T/ssh" /run/sshd /var/run/vsftpd/empty
+ssh-keygen -q -t ed25519 -N '' -f "$T/ssh/host_ed25519" || net_die ssh-keygen
+cat >"$T/ssh/sshd_config" <<EOF
+Port 22
+ListenAddress ${DET_IP[pacs]}
+HostKey $T/ssh/host_ed25519
+PidFile $T/ssh/sshd.pid
+UsePAM no
+PrintMotd no
+UseDNS no
+EOF
+net_bg pacs "$T/sshd.log" /usr/sbin/sshd -D -e -f "$T/ssh/sshd_config"
+cat >"$T/vsftpd.conf" <<EOF
+listen=YES
+listen_ipv6=NO
+listen_address=${DET_IP[pacs]}
+background=NO
+anonymous_enable=NO
+local_enable=YES
+seccomp_sandbox=NO
+secure_chroot_dir=/var/run/vsftpd/empty
+pam_service_name=vsftpd
+EOF
+net_bg pacs "$T/vsftpd.log" vsftpd "$T/vsftpd.conf"
+# The archive's telnetd, run per connection as inetd would.
+net_bg archive "$T/telnetd.log" socat \
+    "TCP-LISTEN:23,bind=${DET_IP[archive]},reuseaddr,fork" \
+    EXEC:"/usr/sbin/telnetd -h",pty,setsid,ctty,stderr
+net_wait_listen pacs tcp 22 10 || net_die "sshd did not start"
+net_wait_listen pacs tcp 21 10 || net_die "vsftpd did not start"
+net_wait_listen archive tcp 23 10 || net_die "telnetd did not start"
+
+det_session
+# Someone at the workstation reaches the PACS's SSH and FTP and the
+# archive's telnet: the servers greet, which is all ward needs.
+det_run ws ssh-keyscan -T 5 "${DET_IP[pacs]}"
+net_exec ws curl -s -m 5 --user nobody:x "ftp://${DET_IP[pacs]}/" \
+    >>"$T/steps.log" 2>&1
+net_exec ws sh -c "sleep 2 | socat - TCP:${DET_IP[archive]}:23,connect-timeout=5" \
+    >>"$T/steps.log" 2>&1
+sleep 1
+net_capture_stop
+
+DB=$T/ward.db
+"$WARD" vuln update --from "$top/tests/vuln" --from "$top/rules/vuln" \
+    --db "$DB" >"$T/update.log" 2>&1 ||
+    { cat "$T/update.log" >&2; net_die "ward vuln update failed"; }
+"$WARD" analyze -q --no-progress --db "$DB" \
+    --departments "$top/rules/departments.example.yaml" "$T/lan.pcapng" \
+    >"$T/analyze.log" 2>&1 ||
+    { tail -20 "$T/analyze.log" >&2; net_die "ward analyze failed"; }
+for f in json csv text; do
+	"$WARD" vuln report --db "$DB" --format $f >"$T/report.$f" ||
+	    net_die "ward vuln report --format $f failed"
+done
+
+# asset-name id-or-kind status (status "-" for exposures); names are the
+# LAN's hosts (detect_lan.sh), MACs in the report.
+cat >"$T/expect" <<EOF
+modality CVE-2022-43272 affected
+ws CVE-2022-43272 affected
+pacs CVE-2022-43272 affected
+archive CVE-2022-43272 affected
+pacs CVE-2024-6387 potential
+pacs ftp_offered -
+pacs cleartext_credential -
+archive telnet_offered -
+pacs dicom_cleartext_cross_dept -
+archive dicom_cleartext_cross_dept -
+pump cleartext_credential -
+ws cleartext_credential -
+broker cleartext_credential -
+EOF
+hosts=()
+for h in "${DET_HOSTS[@]}"; do
+	hosts+=("$h=${DET_MAC[$h]}")
+done
+/usr/bin/python3 "$here/check_vuln.py" "$T/expect" "$T/report.json" \
+    "$T/report.csv" "$T/report.text" "${hosts[@]}" ||
+    { echo "test_vuln_peers: keep $T with VULN_KEEP=1 to look" >&2; exit 1; }
