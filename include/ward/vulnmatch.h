@@ -3,8 +3,9 @@
  * how much risk the device carries.
  *
  * What ward learned of an asset becomes a list of components: the device
- * itself as identification names it (vendor, model, version), and the
- * software its own banners name (the SSH server, the HTTP server, the
+ * itself as identification names it (vendor, model, version), the
+ * software its HL7 messages name (SFT), and the software its own banners
+ * name (the SSH server, the HTTP server, the
  * DICOM toolkit, the FTP and database servers). Each component is matched
  * against advisories (vuln.h) through the aliases: by CPE for the NVD, by
  * the CSAF vendor names and product words for CSAF, by globs for ward's
@@ -44,8 +45,9 @@ struct vuln_component {
 
 /*
  * The components of an asset, at most max, in a fixed order: the
- * identified device first (when its vendor and model are known), then
- * software from banners in attribute order, one per distinct vendor,
+ * identified device first (when its vendor and model are known), the
+ * software an HL7 sender names in its SFT segment, then software from
+ * banners in attribute order, one per distinct vendor,
  * product and version. Returns how many were written.
  */
 size_t vuln_components(const struct asset *, struct vuln_component *out,

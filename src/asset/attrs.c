@@ -77,6 +77,12 @@ static const struct attr_row rows[] = {
 	    AH_FIELD, 0 },
 
 	{ OBS_HL7, NULL, NULL, "sending_app", "hl7.sending_app", AH_FIELD, 0 },
+	{ OBS_HL7, NULL, NULL, "software_vendor", "hl7.software_vendor",
+	    AH_FIELD, 0 },
+	{ OBS_HL7, NULL, NULL, "software_product", "hl7.software_product",
+	    AH_FIELD, 0 },
+	{ OBS_HL7, NULL, NULL, "software_version", "hl7.software_version",
+	    AH_FIELD, 0 },
 	{ OBS_HL7, NULL, NULL, "sending_facility", "hl7.sending_facility",
 	    AH_FIELD, 0 },
 	{ OBS_HL7, NULL, NULL, "receiving_app", "hl7.receiving_app", AH_FIELD,

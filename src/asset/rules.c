@@ -33,6 +33,7 @@ const char *const ident_keys[] = {
 	"dicom.institution", "dicom.department", "dicom.impl_class_uid",
 	"dicom.impl_version", "dicom.sop_class",
 	"hl7.sending_app", "hl7.sending_facility", "hl7.receiving_app",
+	"hl7.software_vendor", "hl7.software_product", "hl7.software_version",
 	"dicom.command", "hl7.message_type", "hl7.role",
 	"mqtt.client_id", "mqtt.topic", "mqtt.role", "coap.uri",
 	"http.user_agent", "http.server",

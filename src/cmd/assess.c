@@ -92,7 +92,10 @@ feed_label(const struct vuln_advisory *a, char *buf, size_t len)
 		    a->source);
 }
 
-/* Keeps the best match per (advisory id, component), merging feeds. */
+/*
+ * Keeps the best match per advisory id (one finding per CVE and device,
+ * whichever component it came through), merging feeds.
+ */
 static void
 add_pending(struct pending *p, size_t *n, const struct vuln_match *m,
     size_t comp)
@@ -104,7 +107,7 @@ add_pending(struct pending *p, size_t *n, const struct vuln_match *m,
 		struct pending *q = &p[i];
 		size_t len;
 
-		if (q->comp != comp || strcmp(q->m.adv->id, m->adv->id) != 0)
+		if (strcmp(q->m.adv->id, m->adv->id) != 0)
 			continue;
 		len = strlen(q->feeds);
 		if (strstr(q->feeds, label) == NULL && len < sizeof(q->feeds))
@@ -113,8 +116,10 @@ add_pending(struct pending *p, size_t *n, const struct vuln_match *m,
 		if ((m->status == VULN_AFFECTED &&
 		    q->m.status != VULN_AFFECTED) ||
 		    (m->status == q->m.status &&
-		    m->confidence > q->m.confidence))
+		    m->confidence > q->m.confidence)) {
 			q->m = *m;
+			q->comp = comp;
+		}
 		return;
 	}
 	if (*n >= ASSESS_FINDINGS_MAX)

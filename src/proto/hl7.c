@@ -80,6 +80,8 @@ struct hl7_msg {
 	struct cursor	 msh;		/* borrowed from the direction's buffer */
 	struct cursor	 msa;
 	bool		 has_msa;
+	struct cursor	 sft;		/* the last SFT segment */
+	bool		 has_sft;
 	char		 segs[HL7_SEGS_MAX];
 	size_t		 segslen;
 	uint64_t	 nsegs;
@@ -458,6 +460,21 @@ hl7_emit(struct proto_ctx *ctx, const struct hl7_msg *m, bool truncated)
 		    hl7_piece(f, m->seps.rs, 0, &v) == 0)
 			hl7_add(&o, &m->seps, "ack_control_id", &v);
 	}
+	/*
+	 * SFT-1 vendor organization (XON, its name), SFT-2 software
+	 * certified version or release number, SFT-3 software product name.
+	 */
+	if (m->has_sft) {
+		if (hl7_field(&m->seps, m->sft, false, 1, &f) == 0 &&
+		    hl7_comp(&m->seps, f, 1, &v) == 0)
+			hl7_add(&o, &m->seps, "software_vendor", &v);
+		if (hl7_field(&m->seps, m->sft, false, 2, &f) == 0 &&
+		    hl7_piece(f, m->seps.rs, 0, &v) == 0)
+			hl7_add(&o, &m->seps, "software_version", &v);
+		if (hl7_field(&m->seps, m->sft, false, 3, &f) == 0 &&
+		    hl7_piece(f, m->seps.rs, 0, &v) == 0)
+			hl7_add(&o, &m->seps, "software_product", &v);
+	}
 	if (m->equiplen > 0)
 		(void)obs_str(&o, "equipment", m->equip, m->equiplen);
 	if (m->udilen > 0)
@@ -545,6 +562,13 @@ hl7_segment(struct hl7_msg *m, struct cursor seg)
 	else if (strcmp(name, "MSA") == 0 && !m->has_msa) {
 		m->msa = seg;
 		m->has_msa = true;
+	} else if (strcmp(name, "SFT") == 0) {
+		/*
+		 * Each application that modifies a message adds its own SFT
+		 * (section 2.15.12): the last one is the newest sender's.
+		 */
+		m->sft = seg;
+		m->has_sft = true;
 	} else if (strcmp(name, "OBX") == 0)
 		hl7_ids(m, seg, 18, m->equip, &m->equiplen, &m->nequip);
 	else if (strcmp(name, "PRT") == 0)

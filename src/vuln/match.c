@@ -24,6 +24,7 @@
 
 /* What a banner's own words are worth: software can be told to lie. */
 #define BANNER_CONF		0.9
+#define SFT_CONF		0.8
 /* Confidence kept when the version cannot be compared. */
 #define UNKNOWN_VERSION_FACTOR	0.5
 /* And when a distribution may have backported the fix. */
@@ -321,6 +322,48 @@ identity_component(const struct asset *a, struct vuln_component *c)
 	return true;
 }
 
+/* The newest value of an attribute, or NULL. */
+static const struct asset_attr *
+newest_attr(const struct asset *a, const char *key)
+{
+	const struct asset_attr *best = NULL;
+
+	for (size_t i = 0; i < a->nattrs; i++)
+		if (strcmp(a->attrs[i].key, key) == 0 &&
+		    (best == NULL || a->attrs[i].last >= best->last))
+			best = &a->attrs[i];
+	return best;
+}
+
+/*
+ * The software an HL7 sender names in its SFT segment: vendor, product
+ * and version, its own words as a banner's, a little less sure: an
+ * engine that relays a message without adding its SFT passes on the
+ * originator's.
+ */
+static bool
+hl7_component(const struct asset *a, struct vuln_component *c)
+{
+	const struct asset_attr *v = newest_attr(a, "hl7.software_vendor");
+	const struct asset_attr *p = newest_attr(a, "hl7.software_product");
+	const struct asset_attr *r = newest_attr(a, "hl7.software_version");
+
+	if (v == NULL || p == NULL)
+		return false;
+	memset(c, 0, sizeof(*c));
+	snprintf(c->vendor, sizeof(c->vendor), "%s", v->value);
+	snprintf(c->product, sizeof(c->product), "%s", p->value);
+	if (r != NULL)
+		snprintf(c->version, sizeof(c->version), "%s", r->value);
+	c->confidence = SFT_CONF;
+	c->version_conf = r != NULL ? BANNER_CONF : 0;
+	c->source = "hl7.sft";
+	snprintf(c->evidence, sizeof(c->evidence), "hl7 SFT: vendor %.70s, "
+	    "product %.80s, version %.60s", v->value, p->value,
+	    r != NULL ? r->value : "(none)");
+	return true;
+}
+
 static bool
 same_component(const struct vuln_component *a, const struct vuln_component *b)
 {
@@ -337,6 +380,12 @@ vuln_components(const struct asset *a, struct vuln_component *out,
 
 	if (max > 0 && identity_component(a, &out[0]))
 		n = 1;
+	if (n < max && hl7_component(a, &out[n])) {
+		if (n == 0 || !same_component(&out[0], &out[n]))
+			n++;
+		else if (out[n].confidence > out[0].confidence)
+			out[0] = out[n];
+	}
 	for (size_t i = 0; i < a->nattrs && n < max; i++) {
 		struct vuln_component tmp[4];
 		size_t k = vuln_components_of_banner(a->attrs[i].key,

@@ -24,6 +24,9 @@
 #   telnetd on the archive            Telnet offered           archive: telnet_offered
 #   C-STORE from Radiology to IT      DICOM in clear across    pacs, archive:
 #                                     departments              dicom_cleartext_cross_dept
+#   a Connex Spot Monitor 1.52        CVE-2024-1275 (<= 1.52,  csm: CVE-2024-1275 affected
+#     sending ORU^R01 with an SFT     ward's curated file)
+#     segment (simple-hl7)
 #   MQTT with passwords, no TLS       logins in clear          pump, ws, broker:
 #                                                              cleartext_credential
 #
@@ -49,6 +52,7 @@ net_init
 T=$NET_TMP
 
 det_lan "$T/lan.pcapng"
+det_host csm 02:57:41:00:01:52 10.77.0.33/24
 
 # The PACS's remote access: Debian's sshd and vsftpd.
 mkdir -p "$T/ssh" /run/sshd /var/run/vsftpd/empty
@@ -84,6 +88,10 @@ net_wait_listen pacs tcp 21 10 || net_die "vsftpd did not start"
 net_wait_listen archive tcp 23 10 || net_die "telnetd did not start"
 
 det_session
+# The spot monitor reports vital signs to the engine, naming its software.
+HL7_SFT='Welch Allyn|1.52|Connex Spot Monitor' det_run csm node \
+    "$here/hl7/detect_peer.js" send "${DET_IP[engine]}" "$DET_HL7_PORT" CSM \
+    ORU^R01
 # Someone at the workstation reaches the PACS's SSH and FTP and the
 # archive's telnet: the servers greet, which is all ward needs.
 det_run ws ssh-keyscan -T 5 "${DET_IP[pacs]}"
@@ -120,12 +128,13 @@ pacs cleartext_credential -
 archive telnet_offered -
 pacs dicom_cleartext_cross_dept -
 archive dicom_cleartext_cross_dept -
+csm CVE-2024-1275 affected
 pump cleartext_credential -
 ws cleartext_credential -
 broker cleartext_credential -
 EOF
 hosts=()
-for h in "${DET_HOSTS[@]}"; do
+for h in "${DET_HOSTS[@]}" csm; do
 	hosts+=("$h=${DET_MAC[$h]}")
 done
 /usr/bin/python3 "$here/check_vuln.py" "$T/expect" "$T/report.json" \

@@ -649,6 +649,45 @@ test_probe_and_table(void **state)
 	assert_true(found);
 }
 
+/* SFT (v2.5 section 2.15.12): the software that sent the message. */
+static void
+test_software_segment(void **state)
+{
+	static const char text[] =
+	    "MSH|^~\\&|CSM|WARD3|HIS|HOSP|20240103||ORU^R01^ORU_R01|M3|P|"
+	    "2.5.1\r"
+	    "SFT|Other Vendor|9.9|Other Product\r"
+	    "SFT|Welch Allyn^L^WA1|1.52|Connex Spot Monitor|BIN-77||20230501\r"
+	    "OBX|1|NM|8867-4^Heart rate^LN||72|/min\r";
+	static const char empty[] =
+	    "MSH|^~\\&|A|B|C|D|20240103||ADT^A01|M4|P|2.5\r"
+	    "SFT|||\r";
+	struct fixture fx;
+	struct msg m = { .n = 0 };
+	const struct observation *o;
+	void *st = hl7_new();
+
+	(void)state;
+	fx_init(&fx);
+	put_frame(&m, text);
+	put_frame(&m, empty);
+	feed(&fx, st, 0, m.b, m.n);
+	o = nth(&fx, OBS_HL7, 0);
+	assert_non_null(o);
+	/* The last SFT: the newest sender's; SFT-1.1 names it. */
+	assert_str(o, "software_vendor", "Welch Allyn");
+	assert_str(o, "software_version", "1.52");
+	assert_str(o, "software_product", "Connex Spot Monitor");
+	o = nth(&fx, OBS_HL7, 1);
+	assert_non_null(o);
+	assert_null(obs_get(o, "software_vendor"));
+	assert_null(obs_get(o, "software_version"));
+	assert_int_equal(malform_total(&fx.mal), 0);
+	dissector_hl7.end(&fx.ctx, st);
+	free(st);
+	fixture_free(&fx);
+}
+
 int
 main(void)
 {
@@ -656,6 +695,7 @@ main(void)
 		cmocka_unit_test(test_adt_ack),
 		cmocka_unit_test(test_oru_devices),
 		cmocka_unit_test(test_separators),
+		cmocka_unit_test(test_software_segment),
 		cmocka_unit_test(test_split_everywhere),
 		cmocka_unit_test(test_directions_interleaved),
 		cmocka_unit_test(test_two_in_one),

@@ -308,6 +308,33 @@ test_csaf_and_iomt(void **state)
 	assert_int_equal(vuln_components(&a, c, 4), 1);
 	assert_int_equal(match_all(f, c, m, 8), 0);
 
+	/* The same monitor known by its HL7 SFT segment only. */
+	{
+		struct asset_attr sft[3] = {
+			{ .key = "hl7.software_vendor",
+			    .value = "Welch Allyn", .last = 1 },
+			{ .key = "hl7.software_product",
+			    .value = "Connex Spot Monitor", .last = 1 },
+			{ .key = "hl7.software_version", .value = "1.52",
+			    .last = 1 },
+		};
+
+		memset(&a, 0, sizeof(a));
+		a.attrs = sft;
+		a.nattrs = 3;
+		assert_int_equal(vuln_components(&a, c, 4), 1);
+		assert_string_equal(c[0].source, "hl7.sft");
+		assert_string_equal(c[0].version, "1.52");
+		n = match_all(f, c, m, 8);
+		/* The curated file's glob 'Welch Allyn*'; CISA's CSAF
+		 * names the vendor Baxter, whose aliases do not list
+		 * Welch Allyn as a ward vendor. */
+		assert_int_equal(n, 1);
+		assert_int_equal(m[0].adv->origin, VULN_IOMT);
+		assert_int_equal(m[0].status, VULN_AFFECTED);
+		assert_non_null(strstr(m[0].why, "1.52 is within <=1.52"));
+	}
+
 	/* Another vendor's monitor of the same words: not concerned. */
 	device(&a, &v, "Philips", "Connex Spot Monitor", "1.0");
 	assert_int_equal(vuln_components(&a, c, 4), 1);

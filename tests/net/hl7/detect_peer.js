@@ -8,8 +8,10 @@
 //        on one connection, from sending application APP, waiting for each
 //        ACK
 //
-// Every line printed is "sent|received|ack TYPE^TRIGGER CONTROL_ID". The
-// patient is invented.
+// With HL7_SFT="VENDOR|VERSION|PRODUCT" in the environment, each message
+// carries a software segment (SFT, v2.5 section 2.15.12) naming the
+// sending software. Every line printed is "sent|received|ack TYPE^TRIGGER
+// CONTROL_ID". The patient is invented.
 'use strict';
 
 const hl7 = require('simple-hl7');
@@ -30,6 +32,10 @@ function message(app, type) {
 	const pid = 'PID|1||MRN424242^^^GENERAL_HOSP^MR||TESTPATIENT^ALICE^M||' +
 	    '19810203|F';
 	const segs = [msh];
+	if (process.env.HL7_SFT) {
+		const [vendor, version, product] = process.env.HL7_SFT.split('|');
+		segs.push('SFT|' + vendor + '|' + version + '|' + product);
+	}
 	if (code === 'ADT') {
 		segs.push('EVN|' + trig + '|' + ts, pid, 'PV1|1|I|ICU^BED07^01');
 	} else if (code === 'ORU') {
