@@ -108,7 +108,7 @@ struct vuln_product {
 	 * or 2.2), so that CSAF products can be matched the CPE way too.
 	 */
 	char			*cpe;
-	char			*purl;		/* CSAF helper's Package URL */
+	char			*purl;		/* CSAF Package URL */
 	/*
 	 * NVD configurations with operator AND: the platforms (CPEs not
 	 * vulnerable themselves) the product is at risk only on, as text,

@@ -40,8 +40,8 @@ struct cprod {
 	const char	*product;
 	const char	*version;	/* NULL: all versions */
 	bool		 range;		/* version is a range */
-	const char	*cpe;		/* helper's CPE, checked, or NULL */
-	const char	*purl;		/* helper's Package URL, or NULL */
+	const char	*cpe;		/* helper's CPE (checked) */
+	const char	*purl;		/* helper's Package URL */
 };
 
 struct csaf {

@@ -280,6 +280,7 @@ configuration(struct jctx *j, struct vuln_advisory *a, json_t *conf,
 {
 	char pi[JPATH_MAX], pn[JPATH_MAX], pm[JPATH_MAX];
 	struct ptext *plat = NULL;
+	struct vuln_product *pr;
 	const char *op;
 	json_t *nodes, *node, *ms, *m;
 	size_t k, n, n0 = a->nproducts, groups = 0, items, nth = 0;
@@ -328,11 +329,10 @@ configuration(struct jctx *j, struct vuln_advisory *a, json_t *conf,
 		if (paren)
 			ptext_add(plat, ")");
 	}
-	if (plat != NULL) {
-		for (k = n0; k < a->nproducts; k++)
-			if ((a->products[k].platform = jdup(j, plat->buf, pc)) ==
-			    NULL)
-				goto out;
+	for (k = n0; plat != NULL && k < a->nproducts; k++) {
+		pr = &a->products[k];
+		if ((pr->platform = jdup(j, plat->buf, pc)) == NULL)
+			goto out;
 	}
 	rc = 0;
 out:
