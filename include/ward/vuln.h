@@ -102,6 +102,22 @@ struct vuln_product {
 	struct vuln_range	 range;		/* the versions concerned */
 	char			*fixed;		/* fixed version, or NULL */
 	bool			 affected;	/* false: listed as fixed */
+	/*
+	 * The CPE "vendor:product" naming it, or NULL: from the NVD's
+	 * criteria, or a CSAF product_identification_helper.cpe (CPE 2.3
+	 * or 2.2), so that CSAF products can be matched the CPE way too.
+	 */
+	char			*cpe;
+	char			*purl;		/* CSAF Package URL */
+	/*
+	 * NVD configurations with operator AND: the platforms (CPEs not
+	 * vulnerable themselves) the product is at risk only on, as text,
+	 * "vendor:product[:version]" joined by " or " within a node and
+	 * " and " between nodes (CVE-2020-6961's firmware:
+	 * "gehealthcare:carescape_central_station_mai700"); NULL when the
+	 * configuration sets no such condition.
+	 */
+	char			*platform;
 };
 
 enum vuln_origin {

@@ -60,6 +60,9 @@ vuln_adv_free(struct vuln_advisory *a)
 		free(a->products[i].vendor);
 		free(a->products[i].product);
 		free(a->products[i].fixed);
+		free(a->products[i].cpe);
+		free(a->products[i].purl);
+		free(a->products[i].platform);
 		vuln_range_clear(&a->products[i].range);
 	}
 	free(a->products);

@@ -40,6 +40,8 @@ struct cprod {
 	const char	*product;
 	const char	*version;	/* NULL: all versions */
 	bool		 range;		/* version is a range */
+	const char	*cpe;		/* helper's CPE (checked) */
+	const char	*purl;		/* helper's Package URL */
 };
 
 struct csaf {
@@ -84,6 +86,43 @@ cprod_add(struct csaf *c, const struct cprod *cp, const char *path)
 	return 0;
 }
 
+/*
+ * Section 3.1.3.3: a product_identification_helper's CPE (2.3 or 2.2,
+ * checked here, read again when copied) and Package URL. A product
+ * without one keeps what it inherits (a relationship, its reference's).
+ */
+static int
+helper(struct csaf *c, json_t *fp, const char *path, struct cprod *cp)
+{
+	char p[JPATH_MAX], pk[JPATH_MAX];
+	struct vuln_cpe cpe;
+	const char *s;
+	json_t *h;
+
+	if ((h = jobj(&c->j, fp, "product_identification_helper", path,
+	    false)) == NULL)
+		return c->j.rc != 0 ? -1 : 0;
+	jkey(p, path, "product_identification_helper");
+	if (jstr(&c->j, h, "cpe", p, false, VULN_NAME_MAX, &s) == -1)
+		return -1;
+	if (s != NULL) {
+		if (vuln_cpe_parse(s, true, &cpe) == -1)
+			return jfail(&c->j, jkey(pk, p, "cpe"), "not a CPE 2.3 "
+			    "or 2.2 name of a product: '%s'", s);
+		cp->cpe = s;
+	}
+	if (jstr(&c->j, h, "purl", p, false, VULN_NAME_MAX, &s) == -1)
+		return -1;
+	if (s != NULL) {
+		/* Section 3.1.3.3.5: the Package URL specification. */
+		if (strncmp(s, "pkg:", 4) != 0)
+			return jfail(&c->j, jkey(pk, p, "purl"), "not a "
+			    "Package URL: '%s'", s);
+		cp->purl = s;
+	}
+	return 0;
+}
+
 /* A full_product_name object ({ name, product_id }) as product. */
 static int
 full_name(struct csaf *c, json_t *fp, const char *path, struct cprod *cp)
@@ -94,7 +133,7 @@ full_name(struct csaf *c, json_t *fp, const char *path, struct cprod *cp)
 		return jfail(&c->j, path, "not an object");
 	if (jstr(&c->j, fp, "name", path, true, VULN_TEXT_MAX, &name) == -1 ||
 	    jstr(&c->j, fp, "product_id", path, true, VULN_NAME_MAX,
-	    &cp->id) == -1)
+	    &cp->id) == -1 || helper(c, fp, path, cp) == -1)
 		return -1;
 	if (cp->product == NULL)
 		cp->product = name;
@@ -155,7 +194,7 @@ static int
 product_tree(struct csaf *c, json_t *root)
 {
 	char p[JPATH_MAX], pe[JPATH_MAX], pk[JPATH_MAX];
-	struct cprod none = { NULL, NULL, NULL, NULL, false }, cp, *ref;
+	struct cprod none = { 0 }, cp, *ref;
 	const char *rid;
 	json_t *tree, *a, *e, *fp;
 	size_t i;
@@ -215,9 +254,10 @@ static int
 add_product(struct csaf *c, struct vuln_advisory *a, const struct cprod *cp,
     bool affected, const char *path)
 {
+	char why[256], name[2 * VULN_NAME_MAX + 2];
 	struct vuln_product *pr;
+	struct vuln_cpe cpe;
 	const char *v = cp->version, *bar;
-	char why[256];
 	size_t n;
 	bool list;
 
@@ -232,8 +272,19 @@ add_product(struct csaf *c, struct vuln_advisory *a, const struct cprod *cp,
 		pr->affected = affected;
 		if ((cp->vendor != NULL &&
 		    (pr->vendor = jdup(&c->j, cp->vendor, path)) == NULL) ||
-		    (pr->product = jdup(&c->j, cp->product, path)) == NULL)
+		    (pr->product = jdup(&c->j, cp->product, path)) == NULL ||
+		    (cp->purl != NULL &&
+		    (pr->purl = jdup(&c->j, cp->purl, path)) == NULL))
 			return -1;
+		if (cp->cpe != NULL) {
+			if (vuln_cpe_parse(cp->cpe, true, &cpe) == -1)
+				return jfail(&c->j, path, "CPE '%s' unread",
+				    cp->cpe);	/* checked in the tree */
+			snprintf(name, sizeof(name), "%s:%s", cpe.vendor,
+			    cpe.product);
+			if ((pr->cpe = jdup(&c->j, name, path)) == NULL)
+				return -1;
+		}
 		if (v == NULL)
 			return 0;
 		if (list) {

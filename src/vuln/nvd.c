@@ -18,18 +18,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ward/error.h"
 #include "ward/vuln.h"
 #include "json-private.h"
 #include "vuln-private.h"
 
-#define CPE_FIELD_MAX	VULN_NAME_MAX
-
 /*
  * Field i (0: "cpe") of a CPE 2.3 formatted string, unquoted ("\:" is a
  * colon within a field, CPE 2.3 section 6.2.2.2). -1 when s has fewer
- * fields or the field is over CPE_FIELD_MAX bytes.
+ * fields or the field is over outlen - 1 bytes.
  */
 static int
 cpe_field(const char *s, int i, char *out, size_t outlen)
@@ -57,16 +56,121 @@ cpe_field(const char *s, int i, char *out, size_t outlen)
 	return 0;
 }
 
-/* "Any" and "not applicable" (CPE 2.3 section 6.2.2.1). */
 static int
-cpe_any(const char *v)
+hexval(char ch)
 {
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Field i (0: the part) of what follows "cpe:/" in a CPE 2.2 URI,
+ * percent-decoded (CPE 2.3 section 6.1.3.2). A field past the last is
+ * empty: "cpe:/o:vendor:product" gives no version. -1 when the field is
+ * over outlen - 1 bytes or decodes to a NUL.
+ */
+static int
+cpe_uri_field(const char *s, int i, char *out, size_t outlen)
+{
+	size_t n = 0;
+	int f = 0, hi, lo;
+	char ch;
+
+	for (; *s != '\0' && f <= i; s++) {
+		if (*s == ':') {
+			f++;
+			continue;
+		}
+		if (f != i)
+			continue;
+		ch = *s;
+		if (ch == '%' && (hi = hexval(s[1])) != -1 &&
+		    (lo = hexval(s[2])) != -1) {
+			ch = (char)(hi * 16 + lo);
+			s += 2;
+			if (ch == '\0')
+				return -1;
+		}
+		if (n + 1 >= outlen)
+			return -1;
+		out[n++] = ch;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+bool
+vuln_cpe_any(const char *v)
+{
+	/* CPE 2.3 section 6.2.2.1: "*" any, "-" not applicable. */
 	return strcmp(v, "*") == 0 || strcmp(v, "-") == 0 || *v == '\0';
+}
+
+int
+vuln_cpe_parse(const char *s, bool uri, struct vuln_cpe *c)
+{
+	char part[4];
+	int (*field)(const char *, int, char *, size_t);
+	int base;
+
+	if (strncmp(s, "cpe:2.3:", 8) == 0) {
+		field = cpe_field;
+		base = 2;
+	} else if (uri && strncasecmp(s, "cpe:/", 5) == 0) {
+		field = cpe_uri_field;
+		s += 5;
+		base = 0;
+	} else
+		return -1;
+	if (field(s, base, part, sizeof(part)) == -1 ||
+	    field(s, base + 1, c->vendor, sizeof(c->vendor)) == -1 ||
+	    field(s, base + 2, c->product, sizeof(c->product)) == -1 ||
+	    field(s, base + 3, c->version, sizeof(c->version)) == -1 ||
+	    field(s, base + 4, c->update, sizeof(c->update)) == -1)
+		return -1;
+	if (strlen(part) != 1 || strchr("aohAOH", part[0]) == NULL ||
+	    vuln_cpe_any(c->vendor) || vuln_cpe_any(c->product))
+		return -1;
+	c->part = (char)(part[0] | 0x20);
+	return 0;
+}
+
+/*
+ * The text of an AND configuration's platforms, kept under
+ * VULN_TEXT_MAX: a configuration naming more (a chip vendor's hundreds
+ * of boards) ends in "..." rather than failing the feed.
+ */
+struct ptext {
+	char	buf[VULN_TEXT_MAX];
+	size_t	len;
+	bool	cut;
+};
+
+static void
+ptext_add(struct ptext *t, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (t->cut)
+		return;
+	if (t->len + n + sizeof("...") > sizeof(t->buf)) {
+		memcpy(t->buf + t->len, "...", sizeof("..."));
+		t->len += 3;
+		t->cut = true;
+		return;
+	}
+	memcpy(t->buf + t->len, s, n + 1);
+	t->len += n;
 }
 
 static int
 cpe_match(struct jctx *j, struct vuln_advisory *a, json_t *m,
-    const char *path)
+    const char *path, struct ptext *plat, size_t *nplat)
 {
 	static const struct {
 		const char	*key;
@@ -79,9 +183,8 @@ cpe_match(struct jctx *j, struct vuln_advisory *a, json_t *m,
 		{ "versionEndExcluding", 1, 0 },
 	};
 	char p[JPATH_MAX];
-	char part[CPE_FIELD_MAX + 1], vendor[CPE_FIELD_MAX + 1];
-	char product[CPE_FIELD_MAX + 1], version[CPE_FIELD_MAX + 1];
-	char update[CPE_FIELD_MAX + 1], full[2 * CPE_FIELD_MAX + 2];
+	char full[2 * VULN_NAME_MAX + 2], name[3 * VULN_NAME_MAX + 3];
+	struct vuln_cpe cpe;
 	struct vuln_product *pr;
 	const char *crit, *v;
 	json_t *vul;
@@ -96,33 +199,39 @@ cpe_match(struct jctx *j, struct vuln_advisory *a, json_t *m,
 		    vul == NULL ? "missing" : "not true or false");
 	if (jstr(j, m, "criteria", path, true, VULN_NAME_MAX, &crit) == -1)
 		return -1;
-	if (strncmp(crit, "cpe:2.3:", 8) != 0 ||
-	    cpe_field(crit, 2, part, sizeof(part)) == -1 ||
-	    cpe_field(crit, 3, vendor, sizeof(vendor)) == -1 ||
-	    cpe_field(crit, 4, product, sizeof(product)) == -1 ||
-	    cpe_field(crit, 5, version, sizeof(version)) == -1 ||
-	    cpe_field(crit, 6, update, sizeof(update)) == -1 ||
-	    strlen(part) != 1 || strchr("aoh", part[0]) == NULL ||
-	    cpe_any(vendor) || cpe_any(product))
+	if (vuln_cpe_parse(crit, false, &cpe) == -1)
 		return jfail(j, jkey(p, path, "criteria"),
 		    "not a CPE 2.3 name of a product: '%s'", crit);
-	if (!json_is_true(vul))
-		return 0;	/* a platform, not a product at risk */
+	/* The update field goes with the version: 8.5 p1 is 8.5p1. */
+	full[0] = '\0';
+	if (!vuln_cpe_any(cpe.version))
+		snprintf(full, sizeof(full), "%s%s", cpe.version,
+		    vuln_cpe_any(cpe.update) ? "" : cpe.update);
+	snprintf(name, sizeof(name), "%s:%s", cpe.vendor, cpe.product);
+	if (!json_is_true(vul)) {
+		/* A platform, not a product at risk. */
+		if (plat != NULL) {
+			if ((*nplat)++ > 0)
+				ptext_add(plat, " or ");
+			ptext_add(plat, name);
+			if (full[0] != '\0') {
+				ptext_add(plat, ":");
+				ptext_add(plat, full);
+			}
+		}
+		return 0;
+	}
 	if ((pr = vuln_adv_product(a)) == NULL) {
 		j->rc = WARD_ENOMEM;
 		return jfail(j, path, "over %d products, or out of memory",
 		    VULN_PRODUCTS_MAX);
 	}
-	if ((pr->vendor = jdup(j, vendor, path)) == NULL ||
-	    (pr->product = jdup(j, product, path)) == NULL)
+	if ((pr->vendor = jdup(j, cpe.vendor, path)) == NULL ||
+	    (pr->product = jdup(j, cpe.product, path)) == NULL ||
+	    (pr->cpe = jdup(j, name, path)) == NULL)
 		return -1;
-	if (!cpe_any(version)) {
-		/* The update field goes with the version: 8.5 p1 is 8.5p1. */
-		snprintf(full, sizeof(full), "%s%s", version,
-		    cpe_any(update) ? "" : update);
-		if ((pr->range.exact = jdup(j, full, path)) == NULL)
-			return -1;
-	}
+	if (full[0] != '\0' && (pr->range.exact = jdup(j, full, path)) == NULL)
+		return -1;
 	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 		if (jstr(j, m, keys[k].key, path, false, VULN_NAME_MAX, &v) ==
 		    -1)
@@ -144,36 +253,107 @@ cpe_match(struct jctx *j, struct vuln_advisory *a, json_t *m,
 	return 0;
 }
 
+/* How many platforms (cpeMatch "vulnerable": false) the node names. */
+static size_t
+platforms(json_t *node)
+{
+	json_t *ms = json_object_get(node, "cpeMatch"), *m;
+	size_t n, count = 0;
+
+	json_array_foreach(ms, n, m)
+		if (json_is_false(json_object_get(m, "vulnerable")))
+			count++;
+	return count;
+}
+
+/*
+ * One configuration. With operator AND (NVD CVE API 2.0: "configurations"
+ * whose nodes must all match) the cpeMatch entries that are not
+ * vulnerable name the platform the vulnerable ones are at risk on
+ * (firmware on its hardware): they become the platform text of every
+ * product the configuration yields, " or " within a node, " and "
+ * between nodes, a node with "negate" prefixed by "not".
+ */
+static int
+configuration(struct jctx *j, struct vuln_advisory *a, json_t *conf,
+    const char *pc)
+{
+	char pi[JPATH_MAX], pn[JPATH_MAX], pm[JPATH_MAX];
+	struct ptext *plat = NULL;
+	struct vuln_product *pr;
+	const char *op;
+	json_t *nodes, *node, *ms, *m;
+	size_t k, n, n0 = a->nproducts, groups = 0, items, nth = 0;
+	bool paren, neg;
+	int rc = -1;
+
+	if (!json_is_object(conf))
+		return jfail(j, pc, "not an object");
+	if (jstr(j, conf, "operator", pc, false, 16, &op) == -1 ||
+	    (nodes = jarr(j, conf, "nodes", pc, true)) == NULL)
+		return -1;
+	if (op != NULL && strcmp(op, "AND") == 0) {
+		json_array_foreach(nodes, k, node)
+			if (platforms(node) > 0)
+				groups++;
+		if (groups > 0 && (plat = calloc(1, sizeof(*plat))) == NULL) {
+			j->rc = WARD_ENOMEM;
+			return jfail(j, pc, "out of memory");
+		}
+	}
+	json_array_foreach(nodes, k, node) {
+		jidx(pn, jkey(pi, pc, "nodes"), k);
+		if (!json_is_object(node)) {
+			jfail(j, pn, "not an object");
+			goto out;
+		}
+		if ((ms = jarr(j, node, "cpeMatch", pn, true)) == NULL)
+			goto out;
+		/* Parenthesised only when a list is one of several. */
+		paren = false;
+		if (plat != NULL && (items = platforms(node)) > 0) {
+			neg = json_is_true(json_object_get(node, "negate"));
+			if (nth++ > 0)
+				ptext_add(plat, " and ");
+			if (neg)
+				ptext_add(plat, "not ");
+			if ((paren = items > 1 && (groups > 1 || neg)))
+				ptext_add(plat, "(");
+		}
+		items = 0;
+		json_array_foreach(ms, n, m) {
+			jidx(pm, jkey(pi, pn, "cpeMatch"), n);
+			if (cpe_match(j, a, m, pm, plat, &items) == -1)
+				goto out;
+		}
+		if (paren)
+			ptext_add(plat, ")");
+	}
+	for (k = n0; plat != NULL && k < a->nproducts; k++) {
+		pr = &a->products[k];
+		if ((pr->platform = jdup(j, plat->buf, pc)) == NULL)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(plat);
+	return rc;
+}
+
 static int
 configurations(struct jctx *j, struct vuln_advisory *a, json_t *cve,
     const char *path)
 {
-	char p[JPATH_MAX], pc[JPATH_MAX], pn[JPATH_MAX], pm[JPATH_MAX];
-	char pi[JPATH_MAX];
-	json_t *confs, *conf, *nodes, *node, *ms, *m;
-	size_t i, k, n;
+	char p[JPATH_MAX], pc[JPATH_MAX];
+	json_t *confs, *conf;
+	size_t i;
 
 	if ((confs = jarr(j, cve, "configurations", path, false)) == NULL)
 		return j->rc != 0 ? -1 : 0;
 	jkey(p, path, "configurations");
 	json_array_foreach(confs, i, conf) {
-		jidx(pc, p, i);
-		if (!json_is_object(conf))
-			return jfail(j, pc, "not an object");
-		if ((nodes = jarr(j, conf, "nodes", pc, true)) == NULL)
+		if (configuration(j, a, conf, jidx(pc, p, i)) == -1)
 			return -1;
-		json_array_foreach(nodes, k, node) {
-			jidx(pn, jkey(pi, pc, "nodes"), k);
-			if (!json_is_object(node))
-				return jfail(j, pn, "not an object");
-			if ((ms = jarr(j, node, "cpeMatch", pn, true)) == NULL)
-				return -1;
-			json_array_foreach(ms, n, m) {
-				jidx(pm, jkey(pi, pn, "cpeMatch"), n);
-				if (cpe_match(j, a, m, pm) == -1)
-					return -1;
-			}
-		}
 	}
 	return 0;
 }

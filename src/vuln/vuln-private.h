@@ -1,10 +1,11 @@
 /*
  * vuln-private.h - helpers shared by the feed readers: building
- * advisories, reading a feed file whole.
+ * advisories, reading CPE names, reading a feed file whole.
  */
 #ifndef WARD_VULN_PRIVATE_H
 #define WARD_VULN_PRIVATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ward/vuln.h"
@@ -28,6 +29,32 @@ int vuln_list_push(struct vuln_list *l, struct vuln_advisory *a);
 
 /* Frees the advisories of l from index n on, leaving n. */
 void vuln_list_truncate(struct vuln_list *l, size_t n);
+
+/*
+ * A CPE name's fields that ward uses, unquoted: "\:" in a CPE 2.3
+ * formatted string and "%3a" in a URI are both ':'. An empty field, "*"
+ * and "-" are "any" or "not applicable".
+ */
+struct vuln_cpe {
+	char	part;				/* 'a', 'o' or 'h' */
+	char	vendor[VULN_NAME_MAX + 1];
+	char	product[VULN_NAME_MAX + 1];
+	char	version[VULN_NAME_MAX + 1];
+	char	update[VULN_NAME_MAX + 1];
+};
+
+/*
+ * Reads a CPE 2.3 formatted string ("cpe:2.3:a:offis:dcmtk:3.6.7:*:...",
+ * NISTIR 7695 section 6.2) or, when uri, also a CPE 2.2 URI
+ * ("cpe:/a:offis:dcmtk:3.6.7", section 6.1). -1 when s is neither, a
+ * field is over VULN_NAME_MAX bytes, or it names no product: part not
+ * a, o or h, vendor or product "any".
+ */
+int vuln_cpe_parse(const char *s, bool uri, struct vuln_cpe *c)
+    __attribute__((warn_unused_result));
+
+/* "Any" or "not applicable": "*", "-" or empty. */
+bool vuln_cpe_any(const char *field);
 
 /* Reads path whole (at most VULN_FILE_MAX bytes); NULL with err. */
 char *vuln_read_file(const char *path, size_t *len, char *err,

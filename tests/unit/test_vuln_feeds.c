@@ -33,6 +33,18 @@ sample(char *buf, size_t len, const char *name)
 	    name);
 }
 
+/* rules/vuln/<name> in the source tree. */
+static void
+rule(char *buf, size_t len, const char *name)
+{
+	char *slash;
+
+	snprintf(buf, len, "%s", WARD_RULES_SRC);
+	if ((slash = strrchr(buf, '/')) != NULL)
+		*slash = '\0';
+	snprintf(buf + strlen(buf), len - strlen(buf), "/vuln/%s", name);
+}
+
 static const struct vuln_advisory *
 find(const struct vuln_list *l, const char *id)
 {
@@ -67,6 +79,9 @@ test_nvd_sample(void **state)
 	assert_int_equal(a->nproducts, 1);
 	assert_string_equal(a->products[0].vendor, "offis");
 	assert_string_equal(a->products[0].product, "dcmtk");
+	assert_string_equal(a->products[0].cpe, "offis:dcmtk");
+	assert_null(a->products[0].platform);
+	assert_null(a->products[0].purl);
 	assert_null(a->products[0].range.exact);
 	vuln_range_format(&a->products[0].range, buf, sizeof(buf));
 	assert_string_equal(buf, "<3.6.7");
@@ -92,6 +107,9 @@ test_nvd_sample(void **state)
 	assert_true(vuln_range_match(&a->products[3].range, "8.5p1"));
 	assert_string_equal(a->products[4].range.exact, "9.8");
 	assert_string_equal(a->products[5].vendor, "netapp");
+	assert_string_equal(a->products[5].cpe,
+	    "netapp:e-series_santricity_os_controller");
+	assert_null(a->products[5].platform);
 	vuln_range_format(&a->products[5].range, buf, sizeof(buf));
 	assert_string_equal(buf, ">=11.0.0 <=11.70.2");
 
@@ -179,6 +197,157 @@ test_nvd_atomic(void **state)
 	assert_true(l.v[0]->score < 0);
 	vuln_list_clear(&l);
 	vuln_list_clear(&l);	/* cleared twice is harmless */
+}
+
+/*
+ * CVE-2020-6961 (GE CARESCAPE, ICSMA-20-023-01): six AND
+ * configurations, each a firmware at risk on its hardware, the hardware
+ * node written first. Nine firmware products, each with its hardware as
+ * the platform; the hardware is no product.
+ */
+static void
+test_nvd_and(void **state)
+{
+	const struct vuln_advisory *a;
+	const struct vuln_product *pr;
+	struct vuln_list l;
+	char path[1024], err[512], buf[64];
+	size_t i;
+
+	(void)state;
+	vuln_list_init(&l);
+	sample(path, sizeof(path), "nvd-cve-2020-6961.json");
+	assert_int_equal(vuln_nvd_load(&l, path, err, sizeof(err)), 0);
+	assert_int_equal(l.n, 1);
+	assert_non_null(a = find(&l, "CVE-2020-6961"));
+	assert_true(a->score > 9.99);
+	assert_int_equal(a->severity, VULN_SEV_CRITICAL);
+	assert_int_equal(a->nproducts, 9);
+	for (i = 0; i < a->nproducts; i++) {
+		assert_string_equal(a->products[i].vendor, "gehealthcare");
+		assert_non_null(strstr(a->products[i].product, "_firmware"));
+		assert_non_null(a->products[i].platform);
+		assert_null(strstr(a->products[i].platform, "_firmware"));
+	}
+	pr = &a->products[0];
+	assert_string_equal(pr->cpe,
+	    "gehealthcare:apexpro_telemetry_server_firmware");
+	assert_string_equal(pr->platform,
+	    "gehealthcare:apexpro_telemetry_server");
+	vuln_range_format(&pr->range, buf, sizeof(buf));
+	assert_string_equal(buf, "<=4.2");
+	pr = &a->products[1];
+	assert_string_equal(pr->product,
+	    "carescape_central_station_mai700_firmware");
+	assert_string_equal(pr->range.exact, "1.0");
+	assert_string_equal(pr->platform,
+	    "gehealthcare:carescape_central_station_mai700");
+	/* Two firmware versions of one configuration share its platform. */
+	assert_string_equal(a->products[3].range.exact, "4.0");
+	assert_string_equal(a->products[4].range.exact, "5.0");
+	assert_string_equal(a->products[3].platform,
+	    "gehealthcare:clinical_information_center_mp100d");
+	assert_string_equal(a->products[4].platform,
+	    a->products[3].platform);
+	assert_string_equal(a->products[5].platform,
+	    "gehealthcare:clinical_information_center_mp100r");
+	pr = &a->products[8];
+	assert_string_equal(pr->cpe,
+	    "gehealthcare:carescape_telemetry_server_mp100r_firmware");
+	assert_string_equal(pr->range.exact, "4.3");
+	assert_string_equal(pr->platform,
+	    "gehealthcare:carescape_telemetry_server_mp100r");
+	vuln_list_clear(&l);
+}
+
+#define CM(v, c)	"{\"vulnerable\": " v ", \"criteria\": \"" c "\"}"
+#define H(p, v)		"cpe:2.3:h:acme:" p ":" v ":*:*:*:*:*:*:*"
+
+/*
+ * The platform text: " or " within a node, " and " between nodes, a
+ * version when the CPE gives one, "not" for a negated node; OR
+ * configurations and AND ones naming no platform set none.
+ */
+static void
+test_nvd_platform(void **state)
+{
+	static const char text[] = "{\"vulnerabilities\": [{\"cve\": {"
+	    "\"id\": \"CVE-1\", \"configurations\": ["
+	    "{\"operator\": \"AND\", \"nodes\": ["
+	    "{\"operator\": \"OR\", \"cpeMatch\": ["
+	    CM("true", "cpe:2.3:o:acme:fw:*:*:*:*:*:*:*:*") ", "
+	    CM("true", "cpe:2.3:o:acme:fw2:2.0:*:*:*:*:*:*:*") "]}, "
+	    "{\"operator\": \"OR\", \"cpeMatch\": ["
+	    CM("false", H("board_a", "1.0")) ", "
+	    CM("false", H("board\\\\:b", "-")) "]}, "
+	    "{\"operator\": \"OR\", \"negate\": true, \"cpeMatch\": ["
+	    CM("false", H("dock", "*")) "]}]}, "
+	    "{\"nodes\": [{\"operator\": \"OR\", \"cpeMatch\": ["
+	    CM("true", "cpe:2.3:a:acme:app:*:*:*:*:*:*:*:*") ", "
+	    CM("false", H("board_c", "-")) "]}]}, "
+	    "{\"operator\": \"AND\", \"nodes\": ["
+	    "{\"cpeMatch\": [" CM("true", "cpe:2.3:a:acme:lib:*:*:*:*:*:*:*:*")
+	    "]}, {\"cpeMatch\": [" CM("true",
+	    "cpe:2.3:a:acme:app:*:*:*:*:*:*:*:*") "]}]}]}}]}";
+	const struct vuln_advisory *a;
+	struct vuln_list l;
+	char err[512];
+
+	(void)state;
+	vuln_list_init(&l);
+	assert_int_equal(vuln_nvd_parse(&l, text, strlen(text), "p.json",
+	    err, sizeof(err)), 0);
+	a = l.v[0];
+	assert_int_equal(a->nproducts, 5);
+	assert_string_equal(a->products[0].cpe, "acme:fw");
+	assert_string_equal(a->products[0].platform, "(acme:board_a:1.0 or "
+	    "acme:board:b) and not acme:dock");
+	assert_string_equal(a->products[1].platform,
+	    a->products[0].platform);
+	assert_string_equal(a->products[1].range.exact, "2.0");
+	assert_string_equal(a->products[2].cpe, "acme:app");
+	assert_null(a->products[2].platform);
+	assert_string_equal(a->products[3].cpe, "acme:lib");
+	assert_null(a->products[3].platform);
+	assert_null(a->products[4].platform);
+	vuln_list_clear(&l);
+}
+
+/* Hundreds of platforms: the text stops short of VULN_TEXT_MAX. */
+static void
+test_nvd_platform_cap(void **state)
+{
+	static const char head[] = "{\"vulnerabilities\": [{\"cve\": {"
+	    "\"id\": \"CVE-1\", \"configurations\": [{\"operator\": \"AND\", "
+	    "\"nodes\": [{\"cpeMatch\": ["
+	    CM("true", "cpe:2.3:o:acme:fw:*:*:*:*:*:*:*:*") "]}, "
+	    "{\"cpeMatch\": [";
+	const struct vuln_product *pr;
+	struct vuln_list l;
+	char err[512], *text;
+	size_t cap = 1U << 20, n, i, len;
+
+	(void)state;
+	assert_non_null(text = malloc(cap));
+	n = (size_t)snprintf(text, cap, "%s", head);
+	for (i = 0; i < 1000; i++)
+		n += (size_t)snprintf(text + n, cap - n, "%s" CM("false",
+		    "cpe:2.3:h:acme:board_%04zu:-:*:*:*:*:*:*:*"),
+		    i > 0 ? ", " : "", i);
+	n += (size_t)snprintf(text + n, cap - n, "]}]}]}}]}");
+	vuln_list_init(&l);
+	assert_int_equal(vuln_nvd_parse(&l, text, n, "c.json", err,
+	    sizeof(err)), 0);
+	pr = &l.v[0]->products[0];
+	assert_non_null(pr->platform);
+	len = strlen(pr->platform);
+	assert_true(len < VULN_TEXT_MAX);
+	assert_true(len > VULN_TEXT_MAX - 64);
+	assert_string_equal(pr->platform + len - 3, "...");
+	assert_int_equal(strncmp(pr->platform, "acme:board_0000 or "
+	    "acme:board_0001 or ", 38), 0);
+	vuln_list_clear(&l);
+	free(text);
 }
 
 static void
@@ -351,6 +520,143 @@ test_csaf_prose(void **state)
 	vuln_list_clear(&l);
 }
 
+/*
+ * CSAF 2.0 section 3.1.3.3: product_identification_helper's CPE (2.3,
+ * or a 2.2 URI percent-decoded) as "vendor:product", and its purl; a
+ * relationship inherits its reference's unless it names its own.
+ */
+static void
+test_csaf_helper(void **state)
+{
+	static const char text[] = "{" DOC ", \"product_tree\": {"
+	    "\"branches\": [{\"category\": \"vendor\", \"name\": \"Acme\", "
+	    "\"branches\": [{\"category\": \"product_version_range\", "
+	    "\"name\": \"2.0|2.1\", \"product\": {\"name\": \"Acme Pump\", "
+	    "\"product_id\": \"P\", \"product_identification_helper\": {"
+	    "\"cpe\": \"cpe:2.3:h:acme:pump:*:*:*:*:*:*:*:*\", \"purl\": "
+	    "\"pkg:generic/acme/pump@2.0\"}}}]}], \"full_product_names\": ["
+	    "{\"name\": \"Acme Gateway\", \"product_id\": \"G\", "
+	    "\"product_identification_helper\": {\"cpe\": "
+	    "\"cpe:/o:acme%21:gateway_firmware:1.0\"}}, {\"name\": "
+	    "\"Plain\", \"product_id\": \"N\"}], \"relationships\": [{"
+	    "\"category\": \"installed_on\", \"product_reference\": \"P\", "
+	    "\"relates_to_product_reference\": \"G\", \"full_product_name\": "
+	    "{\"name\": \"Pump on Gateway\", \"product_id\": \"R\"}}, {"
+	    "\"category\": \"installed_on\", \"product_reference\": \"N\", "
+	    "\"relates_to_product_reference\": \"G\", \"full_product_name\": "
+	    "{\"name\": \"Plain on Gateway\", \"product_id\": \"S\", "
+	    "\"product_identification_helper\": {\"cpe\": "
+	    "\"cpe:2.3:a:acme:plain\\\\:x:1:*:*:*:*:*:*:*\"}}}]}, "
+	    "\"vulnerabilities\": [{\"cve\": \"CVE-1\", \"product_status\": "
+	    "{\"known_affected\": [\"P\", \"G\", \"N\", \"R\", \"S\"]}}]}";
+	const struct vuln_advisory *a;
+	struct vuln_list l;
+	char err[512];
+
+	(void)state;
+	vuln_list_init(&l);
+	if (vuln_csaf_parse(&l, text, strlen(text), "h.json", err,
+	    sizeof(err)) != 0)
+		fail_msg("%s", err);
+	a = l.v[0];
+	assert_int_equal(a->nproducts, 7);
+	/* One product per listed version, each with the helper's names. */
+	assert_string_equal(a->products[0].range.exact, "2.0");
+	assert_string_equal(a->products[0].cpe, "acme:pump");
+	assert_string_equal(a->products[0].purl, "pkg:generic/acme/pump@2.0");
+	assert_string_equal(a->products[1].range.exact, "2.1");
+	assert_string_equal(a->products[1].cpe, "acme:pump");
+	assert_string_equal(a->products[2].product, "Acme Gateway");
+	assert_string_equal(a->products[2].cpe, "acme!:gateway_firmware");
+	assert_null(a->products[2].purl);
+	assert_string_equal(a->products[3].product, "Plain");
+	assert_null(a->products[3].cpe);
+	assert_null(a->products[3].platform);
+	assert_string_equal(a->products[4].cpe, "acme:pump");
+	assert_string_equal(a->products[6].product, "Plain");
+	assert_string_equal(a->products[6].cpe, "acme:plain:x");
+	vuln_list_clear(&l);
+}
+
+static void
+test_csaf_helper_errors(void **state)
+{
+	(void)state;
+	csaf_err("{" DOC ", \"product_tree\": {\"full_product_names\": ["
+	    "{\"name\": \"P\", \"product_id\": \"A\", "
+	    "\"product_identification_helper\": {\"cpe\": "
+	    "\"cpe:2.3:a:*:x:*:*:*:*:*:*:*:*\"}}]}}",
+	    "icsma.json: product_tree.full_product_names[0]."
+	    "product_identification_helper.cpe: not a CPE 2.3 or 2.2 name of "
+	    "a product: 'cpe:2.3:a:*:x:*:*:*:*:*:*:*:*'");
+	csaf_err("{" DOC ", \"product_tree\": {\"branches\": [{\"category\": "
+	    "\"vendor\", \"name\": \"V\", \"product\": {\"name\": \"P\", "
+	    "\"product_id\": \"A\", \"product_identification_helper\": {"
+	    "\"cpe\": \"cpe:/x:v:p\"}}}]}}",
+	    "icsma.json: product_tree.branches[0].product."
+	    "product_identification_helper.cpe: not a CPE 2.3 or 2.2 name of "
+	    "a product: 'cpe:/x:v:p'");
+	csaf_err("{" DOC ", \"product_tree\": {\"full_product_names\": ["
+	    "{\"name\": \"P\", \"product_id\": \"A\", "
+	    "\"product_identification_helper\": []}]}}",
+	    "icsma.json: product_tree.full_product_names[0]."
+	    "product_identification_helper: not an object");
+	csaf_err("{" DOC ", \"product_tree\": {\"full_product_names\": ["
+	    "{\"name\": \"P\", \"product_id\": \"A\", "
+	    "\"product_identification_helper\": {\"purl\": \"http://x\"}}]}}",
+	    "icsma.json: product_tree.full_product_names[0]."
+	    "product_identification_helper.purl: not a Package URL: "
+	    "'http://x'");
+	csaf_err("{" DOC ", \"product_tree\": {\"full_product_names\": ["
+	    "{\"name\": \"P\", \"product_id\": \"A\", "
+	    "\"product_identification_helper\": {\"cpe\": \"cpe:/a:v%00:p\"}}"
+	    "]}}",
+	    "icsma.json: product_tree.full_product_names[0]."
+	    "product_identification_helper.cpe: not a CPE 2.3 or 2.2 name of "
+	    "a product: 'cpe:/a:v%00:p'");
+}
+
+/*
+ * rules/vuln/aliases.yaml: the NVD's CPE names for medical makers reach
+ * ward's vendor and model names, and back.
+ */
+static void
+test_aliases_medical(void **state)
+{
+	struct vuln_aliases *va;
+	char path[1024], err[512];
+
+	(void)state;
+	rule(path, sizeof(path), "aliases.yaml");
+	va = vuln_alias_load(path, err, sizeof(err));
+	if (va == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(vuln_alias_cpe(va, "Philips", "IntelliVue MX800",
+	    0), "philips:intellivue_mx800_firmware");
+	assert_null(vuln_alias_cpe(va, "Philips", "IntelliVue MX800", 1));
+	assert_string_equal(vuln_alias_cpe(va, "GE HealthCare",
+	    "CARESCAPE Central Station", 1),
+	    "gehealthcare:carescape_central_station_mas700_firmware");
+	assert_null(vuln_alias_cpe(va, "GE HealthCare", "CARESCAPE Gateway",
+	    0));
+	assert_string_equal(vuln_alias_cpe(va, "hillrom",
+	    "Welch Allyn Q-Stress", 0),
+	    "baxter:welch_allyn_q-stress_cardiac_stress_testing_system_"
+	    "firmware");
+	assert_string_equal(vuln_alias_cpe(va, "Welch Allyn",
+	    "Welch Allyn Q-Stress", 0),
+	    "baxter:welch_allyn_q-stress_cardiac_stress_testing_system_"
+	    "firmware");
+	assert_string_equal(vuln_alias_vendor_of_cpe(va, "gehealthcare"),
+	    "GE HealthCare");
+	assert_string_equal(vuln_alias_vendor_of_cpe(va, "draeger"),
+	    "Dräger");
+	assert_string_equal(vuln_alias_vendor_of_cpe(va, "bbraun"),
+	    "B. Braun");
+	assert_string_equal(vuln_alias_csaf(va, "Hillrom", 0), "Hillrom");
+	vuln_alias_free(va);
+}
+
 int
 main(void)
 {
@@ -358,10 +664,16 @@ main(void)
 		cmocka_unit_test(test_nvd_sample),
 		cmocka_unit_test(test_nvd_errors),
 		cmocka_unit_test(test_nvd_atomic),
+		cmocka_unit_test(test_nvd_and),
+		cmocka_unit_test(test_nvd_platform),
+		cmocka_unit_test(test_nvd_platform_cap),
 		cmocka_unit_test(test_csaf_samples),
 		cmocka_unit_test(test_csaf_errors),
 		cmocka_unit_test(test_csaf_relationships),
 		cmocka_unit_test(test_csaf_prose),
+		cmocka_unit_test(test_csaf_helper),
+		cmocka_unit_test(test_csaf_helper_errors),
+		cmocka_unit_test(test_aliases_medical),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
