@@ -395,6 +395,8 @@ static const char *const migration_5[] = {
 	"  flags INTEGER NOT NULL DEFAULT 0,"
 	"  fixed TEXT,"
 	"  affected INTEGER NOT NULL,"
+	"  platform TEXT,"
+	"  purl TEXT,"
 	"  PRIMARY KEY (advisory, seq)"
 	") WITHOUT ROWID",
 	"CREATE INDEX advisory_products_cpe ON advisory_products (cpe)",

@@ -38,7 +38,9 @@ put_products(struct store *s, sqlite3_stmt *st, int64_t adv,
 		int ret;
 
 		cpe[0] = '\0';
-		if (a->origin == VULN_NVD && p->vendor != NULL &&
+		if (p->cpe != NULL)
+			snprintf(cpe, sizeof(cpe), "%s", p->cpe);
+		else if (a->origin == VULN_NVD && p->vendor != NULL &&
 		    p->product != NULL)
 			snprintf(cpe, sizeof(cpe), "%s:%s", p->vendor,
 			    p->product);
@@ -56,6 +58,8 @@ put_products(struct store *s, sqlite3_stmt *st, int64_t adv,
 		sqlite3_bind_int(st, 11, (int)p->range.flags);
 		store_bind_str(st, 12, p->fixed);
 		sqlite3_bind_int(st, 13, p->affected);
+		store_bind_str(st, 14, p->platform);
+		store_bind_str(st, 15, p->purl);
 		if ((ret = step_done(s, st, "vuln: adding a product")) != 0)
 			return ret;
 	}
@@ -82,8 +86,8 @@ store_vuln_put_feed(struct store *s, const struct store_vuln_feed *f,
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", &adv)) != 0 ||
 	    (ret = store_prep(s, "INSERT INTO advisory_products (advisory,"
 	    " seq, vendor, product, cpe, vendor_key, exact, start, end_, text,"
-	    " flags, fixed, affected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-	    " ?9, ?10, ?11, ?12, ?13)", &prod)) != 0)
+	    " flags, fixed, affected, platform, purl) VALUES (?1, ?2, ?3, ?4,"
+	    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)", &prod)) != 0)
 		goto out;
 	store_bind_str(del, 1, f->name);
 	if ((ret = step_done(s, del, "vuln: replacing a feed")) != 0)
@@ -236,7 +240,10 @@ load_advisory(struct store *s, sqlite3_stmt *ah, sqlite3_stmt *ph,
 		    dup_col(ph, 3, &p->range.start) == -1 ||
 		    dup_col(ph, 4, &p->range.end) == -1 ||
 		    dup_col(ph, 5, &p->range.text) == -1 ||
-		    dup_col(ph, 7, &p->fixed) == -1)
+		    dup_col(ph, 7, &p->fixed) == -1 ||
+		    dup_col(ph, 9, &p->cpe) == -1 ||
+		    dup_col(ph, 10, &p->platform) == -1 ||
+		    dup_col(ph, 11, &p->purl) == -1)
 			goto nomem;
 		p->range.flags = (unsigned)sqlite3_column_int(ph, 6);
 		p->affected = sqlite3_column_int(ph, 8) != 0;
@@ -276,7 +283,8 @@ store_vuln_candidates(struct store *s, const struct vuln_keys *k,
 	    " remediation, score, severity FROM advisories WHERE id = ?1",
 	    &ah)) != 0 ||
 	    (ret = store_prep(s, "SELECT vendor, product, exact, start, end_,"
-	    " text, flags, fixed, affected FROM advisory_products"
+	    " text, flags, fixed, affected, cpe, platform, purl"
+	    " FROM advisory_products"
 	    " WHERE advisory = ?1 ORDER BY seq", &ph)) != 0)
 		goto out;
 	nkeys = k->ncpe > k->nvendor ? k->ncpe : k->nvendor;

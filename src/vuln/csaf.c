@@ -88,13 +88,14 @@ cprod_add(struct csaf *c, const struct cprod *cp, const char *path)
 
 /*
  * Section 3.1.3.3: a product_identification_helper's CPE (2.3 or 2.2,
- * checked here, read again when copied) and Package URL. A product
+ * checked here, read again when copied) and Package URL; either is left
+ * out when it cannot be read. A product
  * without one keeps what it inherits (a relationship, its reference's).
  */
 static int
 helper(struct csaf *c, json_t *fp, const char *path, struct cprod *cp)
 {
-	char p[JPATH_MAX], pk[JPATH_MAX];
+	char p[JPATH_MAX];
 	struct vuln_cpe cpe;
 	const char *s;
 	json_t *h;
@@ -105,21 +106,18 @@ helper(struct csaf *c, json_t *fp, const char *path, struct cprod *cp)
 	jkey(p, path, "product_identification_helper");
 	if (jstr(&c->j, h, "cpe", p, false, VULN_NAME_MAX, &s) == -1)
 		return -1;
-	if (s != NULL) {
-		if (vuln_cpe_parse(s, true, &cpe) == -1)
-			return jfail(&c->j, jkey(pk, p, "cpe"), "not a CPE 2.3 "
-			    "or 2.2 name of a product: '%s'", s);
+	/*
+	 * A helper only helps: one ward cannot read (a CPE of no product,
+	 * a purl of another scheme) is left out, and the product still
+	 * matches by vendor and name. Losing the advisory would be worse.
+	 */
+	if (s != NULL && vuln_cpe_parse(s, true, &cpe) == 0)
 		cp->cpe = s;
-	}
 	if (jstr(&c->j, h, "purl", p, false, VULN_NAME_MAX, &s) == -1)
 		return -1;
-	if (s != NULL) {
-		/* Section 3.1.3.3.5: the Package URL specification. */
-		if (strncmp(s, "pkg:", 4) != 0)
-			return jfail(&c->j, jkey(pk, p, "purl"), "not a "
-			    "Package URL: '%s'", s);
+	/* Section 3.1.3.3.5: the Package URL specification. */
+	if (s != NULL && strncmp(s, "pkg:", 4) == 0)
 		cp->purl = s;
-	}
 	return 0;
 }
 

@@ -445,15 +445,36 @@ vuln_component_keys(const struct vuln_aliases *al,
 		add_vendor(k, s);
 }
 
-/* The product's CPE pair "vendor:product", when it has one. */
+/*
+ * The product's CPE pair "vendor:product", when it has one: the NVD's
+ * own names, or a CSAF product's identification helper.
+ */
 static bool
 product_cpe(const struct vuln_advisory *adv, const struct vuln_product *p,
     char *buf, size_t len)
 {
+	if (p->cpe != NULL) {
+		snprintf(buf, len, "%s", p->cpe);
+		return true;
+	}
 	if (adv->origin != VULN_NVD || p->vendor == NULL || p->product == NULL)
 		return false;
 	snprintf(buf, len, "%s:%s", p->vendor, p->product);
 	return true;
+}
+
+/* Through the aliases, does the component go by this CPE pair? */
+static bool
+cpe_match(const struct vuln_aliases *al, const struct vuln_component *c,
+    const char *cpe)
+{
+	const char *s;
+
+	for (size_t i = 0; al != NULL &&
+	    (s = vuln_alias_cpe(al, c->vendor, c->product, i)) != NULL; i++)
+		if (strcasecmp(s, cpe) == 0)
+			return true;
+	return false;
 }
 
 /* Lower-case alphanumeric words of s, at most max. */
@@ -517,15 +538,11 @@ name_match(const struct vuln_aliases *al, const struct vuln_component *c,
 	char cpe[2 * VULN_NAME_MAX + 2];
 	const char *s;
 
+	/* A CPE, the NVD's or a CSAF helper's, is the surest name. */
+	if (product_cpe(adv, p, cpe, sizeof(cpe)) && cpe_match(al, c, cpe))
+		return 1.0;
 	switch (adv->origin) {
 	case VULN_NVD:
-		if (!product_cpe(adv, p, cpe, sizeof(cpe)))
-			return 0;
-		for (size_t i = 0; al != NULL &&
-		    (s = vuln_alias_cpe(al, c->vendor, c->product, i)) != NULL;
-		    i++)
-			if (strcasecmp(s, cpe) == 0)
-				return 1.0;
 		return 0;
 	case VULN_CSAF: {
 		bool vendor = p->vendor != NULL &&
@@ -554,9 +571,33 @@ better(const struct vuln_match *a, const struct vuln_match *b)
 }
 
 /* Judges one affected product whose name matched (factor f). */
+/*
+ * Does the component run on the platform an AND configuration names?
+ * Yes when one of its own CPE pairs is among the platform's (ward's
+ * model is the hardware as well as its firmware).
+ */
 static bool
-judge(const struct vuln_component *c, const struct vuln_product *p,
-    double f, struct vuln_match *m)
+on_platform(const struct vuln_aliases *al, const struct vuln_component *c,
+    const char *platform)
+{
+	const char *s, *hit;
+
+	for (size_t i = 0; al != NULL &&
+	    (s = vuln_alias_cpe(al, c->vendor, c->product, i)) != NULL; i++) {
+		size_t n = strlen(s);
+
+		for (hit = strstr(platform, s); hit != NULL;
+		    hit = strstr(hit + 1, s))
+			if ((hit == platform || strchr(" (", hit[-1])) &&
+			    strchr(": )", hit[n]) != NULL)
+				return true;
+	}
+	return false;
+}
+
+static bool
+judge(const struct vuln_aliases *al, const struct vuln_component *c,
+    const struct vuln_product *p, double f, struct vuln_match *m)
 {
 	char range[120];
 
@@ -600,6 +641,18 @@ judge(const struct vuln_component *c, const struct vuln_product *p,
 	snprintf(m->why, sizeof(m->why), "%s %s is within %s%s%s",
 	    c->product, c->version, range, p->fixed != NULL ? "; fixed in " :
 	    "", p->fixed != NULL ? p->fixed : "");
+	/*
+	 * "Firmware X on hardware Y" (an NVD AND configuration): ward
+	 * does not know the hardware, so it is a condition to check.
+	 */
+	if (p->platform != NULL && !on_platform(al, c, p->platform)) {
+		size_t off = strlen(m->why);
+
+		m->status = VULN_POTENTIAL;
+		m->confidence *= UNKNOWN_VERSION_FACTOR;
+		snprintf(m->why + off, sizeof(m->why) - off, "; only when "
+		    "running on %.200s", p->platform);
+	}
 	return true;
 }
 
@@ -628,7 +681,7 @@ vuln_match(const struct vuln_aliases *al, const struct vuln_component *c,
 		if (!p->affected || (f = name_match(al, c, adv, p)) == 0)
 			continue;
 		memset(&cur, 0, sizeof(cur));
-		if (!judge(c, p, f, &cur))
+		if (!judge(al, c, p, f, &cur))
 			continue;
 		if (!found || better(&cur, &best))
 			best = cur;

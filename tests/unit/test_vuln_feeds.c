@@ -578,42 +578,46 @@ test_csaf_helper(void **state)
 	vuln_list_clear(&l);
 }
 
+/* A helper ward cannot read is left out; the product stays. */
+static void
+csaf_no_helper(const char *text)
+{
+	struct vuln_list l;
+	char err[512];
+
+	vuln_list_init(&l);
+	if (vuln_csaf_parse(&l, text, strlen(text), "icsma.json", err,
+	    sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.v[0]->nproducts, 1);
+	assert_string_equal(l.v[0]->products[0].product, "P");
+	assert_null(l.v[0]->products[0].cpe);
+	assert_null(l.v[0]->products[0].purl);
+	vuln_list_clear(&l);
+}
+
+#define HELPER_DOC(helper) "{" DOC ", \"product_tree\": " \
+	"{\"full_product_names\": [{\"name\": \"P\", \"product_id\": " \
+	"\"A\", \"product_identification_helper\": " helper "}]}, " \
+	"\"vulnerabilities\": [{\"cve\": \"CVE-2024-0001\", " \
+	"\"product_status\": {\"known_affected\": [\"A\"]}}]}"
+
 static void
 test_csaf_helper_errors(void **state)
 {
 	(void)state;
-	csaf_err("{" DOC ", \"product_tree\": {\"full_product_names\": ["
-	    "{\"name\": \"P\", \"product_id\": \"A\", "
-	    "\"product_identification_helper\": {\"cpe\": "
-	    "\"cpe:2.3:a:*:x:*:*:*:*:*:*:*:*\"}}]}}",
-	    "icsma.json: product_tree.full_product_names[0]."
-	    "product_identification_helper.cpe: not a CPE 2.3 or 2.2 name of "
-	    "a product: 'cpe:2.3:a:*:x:*:*:*:*:*:*:*:*'");
-	csaf_err("{" DOC ", \"product_tree\": {\"branches\": [{\"category\": "
-	    "\"vendor\", \"name\": \"V\", \"product\": {\"name\": \"P\", "
-	    "\"product_id\": \"A\", \"product_identification_helper\": {"
-	    "\"cpe\": \"cpe:/x:v:p\"}}}]}}",
-	    "icsma.json: product_tree.branches[0].product."
-	    "product_identification_helper.cpe: not a CPE 2.3 or 2.2 name of "
-	    "a product: 'cpe:/x:v:p'");
+	csaf_no_helper(HELPER_DOC("{\"cpe\": "
+	    "\"cpe:2.3:a:*:x:*:*:*:*:*:*:*:*\"}"));
+	csaf_no_helper(HELPER_DOC("{\"cpe\": \"cpe:/x:v:p\"}"));
+	csaf_no_helper(HELPER_DOC("{\"cpe\": \"cpe:/a:v%00:p\"}"));
+	csaf_no_helper(HELPER_DOC("{\"purl\": \"http://x\"}"));
+	/* Not an object at all: the document is wrong. */
 	csaf_err("{" DOC ", \"product_tree\": {\"full_product_names\": ["
 	    "{\"name\": \"P\", \"product_id\": \"A\", "
 	    "\"product_identification_helper\": []}]}}",
 	    "icsma.json: product_tree.full_product_names[0]."
 	    "product_identification_helper: not an object");
-	csaf_err("{" DOC ", \"product_tree\": {\"full_product_names\": ["
-	    "{\"name\": \"P\", \"product_id\": \"A\", "
-	    "\"product_identification_helper\": {\"purl\": \"http://x\"}}]}}",
-	    "icsma.json: product_tree.full_product_names[0]."
-	    "product_identification_helper.purl: not a Package URL: "
-	    "'http://x'");
-	csaf_err("{" DOC ", \"product_tree\": {\"full_product_names\": ["
-	    "{\"name\": \"P\", \"product_id\": \"A\", "
-	    "\"product_identification_helper\": {\"cpe\": \"cpe:/a:v%00:p\"}}"
-	    "]}}",
-	    "icsma.json: product_tree.full_product_names[0]."
-	    "product_identification_helper.cpe: not a CPE 2.3 or 2.2 name of "
-	    "a product: 'cpe:/a:v%00:p'");
 }
 
 /*

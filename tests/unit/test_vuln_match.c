@@ -52,6 +52,8 @@ setup(void **state)
 	assert_int_equal(vuln_nvd_load(&f->l, path, err, sizeof(err)), 0);
 	src_path(path, sizeof(path), "tests/vuln", "nvd-dcmtk-367.json");
 	assert_int_equal(vuln_nvd_load(&f->l, path, err, sizeof(err)), 0);
+	src_path(path, sizeof(path), "tests/vuln", "nvd-cve-2020-6961.json");
+	assert_int_equal(vuln_nvd_load(&f->l, path, err, sizeof(err)), 0);
 	src_path(path, sizeof(path), "tests/vuln", "icsma-24-151-02.json");
 	assert_int_equal(vuln_csaf_load(&f->l, path, err, sizeof(err)), 0);
 	src_path(path, sizeof(path), "tests/vuln", "icsma-23-047-01.json");
@@ -334,6 +336,22 @@ test_csaf_and_iomt(void **state)
 		assert_int_equal(m[0].status, VULN_AFFECTED);
 		assert_non_null(strstr(m[0].why, "1.52 is within <=1.52"));
 	}
+
+	/*
+	 * CVE-2020-6961: ApexPro telemetry server firmware <= 4.2, AND on
+	 * its hardware, which ward's model does not prove: potential.
+	 */
+	device(&a, &v, "GE HealthCare", "ApexPro Telemetry Server", "4.2");
+	assert_int_equal(vuln_components(&a, c, 4), 1);
+	n = match_all(f, c, m, 8);
+	assert_int_equal(n, 1);
+	assert_string_equal(m[0].adv->id, "CVE-2020-6961");
+	assert_int_equal(m[0].status, VULN_POTENTIAL);
+	assert_non_null(strstr(m[0].why, "only when running on "
+	    "gehealthcare:apexpro_telemetry_server"));
+	device(&a, &v, "GE HealthCare", "ApexPro Telemetry Server", "4.3");
+	assert_int_equal(vuln_components(&a, c, 4), 1);
+	assert_int_equal(match_all(f, c, m, 8), 0);
 
 	/* Another vendor's monitor of the same words: not concerned. */
 	device(&a, &v, "Philips", "Connex Spot Monitor", "1.0");
