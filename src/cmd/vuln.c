@@ -101,7 +101,9 @@ ends_with(const char *s, const char *suffix)
 	return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-enum feed_kind { FEED_NONE, FEED_NVD, FEED_CSAF, FEED_IOMT, FEED_ALIASES };
+enum feed_kind {
+	FEED_NONE, FEED_NVD, FEED_CSAF, FEED_IOMT, FEED_ALIASES, FEED_INDEX
+};
 
 /* What a file is, from its name and first bytes; FEED_NONE: not a feed. */
 static enum feed_kind
@@ -115,6 +117,10 @@ feed_kind(const char *name, const char *text, size_t len, char *err,
 			return FEED_CSAF;
 		if (memmem(text, head, "\"vulnerabilities\"", 17) != NULL)
 			return FEED_NVD;
+		/* A ROLIE feed (CSAF 7.1.20) lists advisories: no advisory. */
+		if (memmem(text, head, "\"feed\"", 6) != NULL &&
+		    memmem(text, head, "\"entry\"", 7) != NULL)
+			return FEED_INDEX;
 		snprintf(err, errlen, "%.512s: neither an NVD CVE API 2.0 "
 		    "response (no \"vulnerabilities\") nor a CSAF 2.0 advisory "
 		    "(no \"csaf_version\")", name);
@@ -179,7 +185,7 @@ update_file(struct update *u, const char *dir, const char *name)
 		return false;
 	}
 	if ((kind = feed_kind(path, text, len, err, sizeof(err))) ==
-	    FEED_NONE || kind == FEED_ALIASES) {
+	    FEED_NONE || kind == FEED_ALIASES || kind == FEED_INDEX) {
 		free(text);
 		if (kind == FEED_NONE && err[0] != '\0') {
 			fprintf(stderr, "ward vuln update: %s\n", err);

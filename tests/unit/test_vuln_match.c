@@ -328,12 +328,12 @@ test_csaf_and_iomt(void **state)
 		assert_string_equal(c[0].source, "hl7.sft");
 		assert_string_equal(c[0].version, "1.52");
 		n = match_all(f, c, m, 8);
-		/* The curated file's glob 'Welch Allyn*'; CISA's CSAF
-		 * names the vendor Baxter, whose aliases do not list
-		 * Welch Allyn as a ward vendor. */
-		assert_int_equal(n, 1);
-		assert_int_equal(m[0].adv->origin, VULN_IOMT);
+		/* The curated file's glob 'Welch Allyn*', and CISA's CSAF,
+		 * which names the vendor Baxter (an alias of Welch Allyn). */
+		assert_int_equal(n, 2);
 		assert_int_equal(m[0].status, VULN_AFFECTED);
+		assert_int_equal(m[1].status, VULN_AFFECTED);
+		assert_true(m[0].adv->origin != m[1].adv->origin);
 		assert_non_null(strstr(m[0].why, "1.52 is within <=1.52"));
 	}
 
