@@ -75,6 +75,60 @@ collect(const struct asset *a, void *arg)
 	return 0;
 }
 
+/*
+ * The candidates of a component depend only on its vendor and product:
+ * devices of one model share them. A small cache saves reading the same
+ * advisories for each (a GE model has dozens of CISA advisories).
+ */
+#define ASSESS_CACHE	64
+
+struct cand_cache {
+	struct {
+		char		 vendor[VULN_COMP_NAME];
+		char		 product[VULN_COMP_NAME];
+		struct vuln_list l;
+		bool		 used;
+	} e[ASSESS_CACHE];
+	size_t		 next;		/* the slot to replace */
+};
+
+static void
+cache_clear(struct cand_cache *c)
+{
+	for (size_t i = 0; i < ASSESS_CACHE; i++)
+		if (c->e[i].used)
+			vuln_list_clear(&c->e[i].l);
+}
+
+/* The candidates of c, from the cache or the store; NULL on error. */
+static const struct vuln_list *
+candidates(struct store *s, const struct vuln_aliases *al,
+    struct cand_cache *cache, const struct vuln_component *c, int *ret)
+{
+	struct vuln_keys k;
+	size_t slot;
+
+	for (size_t i = 0; i < ASSESS_CACHE; i++)
+		if (cache->e[i].used &&
+		    strcmp(cache->e[i].vendor, c->vendor) == 0 &&
+		    strcmp(cache->e[i].product, c->product) == 0)
+			return &cache->e[i].l;
+	slot = cache->next++ % ASSESS_CACHE;
+	if (cache->e[slot].used)
+		vuln_list_clear(&cache->e[slot].l);
+	vuln_list_init(&cache->e[slot].l);
+	cache->e[slot].used = true;
+	snprintf(cache->e[slot].vendor, VULN_COMP_NAME, "%s", c->vendor);
+	snprintf(cache->e[slot].product, VULN_COMP_NAME, "%s", c->product);
+	vuln_component_keys(al, c, &k);
+	if ((*ret = store_vuln_candidates(s, &k, &cache->e[slot].l)) != 0) {
+		vuln_list_clear(&cache->e[slot].l);
+		cache->e[slot].used = false;
+		return NULL;
+	}
+	return &cache->e[slot].l;
+}
+
 /* A match on its way to the store, with the feeds that agree. */
 struct pending {
 	struct vuln_match	 m;
@@ -133,10 +187,9 @@ add_pending(struct pending *p, size_t *n, const struct vuln_match *m,
 /* Matches one asset; fills its findings' weights for the risk. */
 static int
 match_asset(struct store *s, const struct vuln_aliases *al,
-    const struct assessed *x, uint64_t now, double *weights, size_t *nw,
-    json_t *items, struct assess_stats *st)
+    struct cand_cache *cache, const struct assessed *x, uint64_t now,
+    double *weights, size_t *nw, json_t *items, struct assess_stats *st)
 {
-	struct vuln_list l;
 	struct pending *p;
 	struct store_vuln_finding *f;
 	char (*comp_name)[2 * VULN_COMP_NAME + 2];
@@ -147,22 +200,19 @@ match_asset(struct store *s, const struct vuln_aliases *al,
 	p = calloc(ASSESS_FINDINGS_MAX, sizeof(*p));
 	f = calloc(ASSESS_FINDINGS_MAX, sizeof(*f));
 	comp_name = calloc(VULN_COMP_MAX, sizeof(*comp_name));
-	vuln_list_init(&l);
 	if (p == NULL || f == NULL || comp_name == NULL) {
 		ret = WARD_ENOMEM;
 		goto out;
 	}
 	for (size_t c = 0; c < x->ncomp; c++) {
-		struct vuln_keys k;
-		size_t first = l.n;
+		const struct vuln_list *l;
 
-		vuln_component_keys(al, &x->comp[c], &k);
-		if ((ret = store_vuln_candidates(s, &k, &l)) != 0)
+		if ((l = candidates(s, al, cache, &x->comp[c], &ret)) == NULL)
 			goto out;
-		for (size_t i = first; i < l.n; i++) {
+		for (size_t i = 0; i < l->n; i++) {
 			struct vuln_match m;
 
-			if (vuln_match(al, &x->comp[c], l.v[i], &m))
+			if (vuln_match(al, &x->comp[c], l->v[i], &m))
 				add_pending(p, &n, &m, c);
 		}
 		snprintf(comp_name[c], sizeof(comp_name[c]), "%s %s",
@@ -206,7 +256,6 @@ match_asset(struct store *s, const struct vuln_aliases *al,
 		st->assets_vulnerable++;
 	ret = store_vuln_put_findings(s, x->key, f, n, now);
 out:
-	vuln_list_clear(&l);
 	free(p);
 	free(f);
 	free(comp_name);
@@ -310,6 +359,7 @@ assess_store(struct store *s, const struct vuln_aliases *al,
     const struct detect_config *cfg, uint64_t now, struct assess_stats *st)
 {
 	struct walk w = { 0 };
+	struct cand_cache *cache = NULL;
 	double *vw = NULL;
 	int ret;
 
@@ -319,7 +369,8 @@ assess_store(struct store *s, const struct vuln_aliases *al,
 			ret = WARD_ENOMEM;
 		goto out;
 	}
-	if ((vw = calloc(ASSESS_FINDINGS_MAX, sizeof(*vw))) == NULL) {
+	if ((vw = calloc(ASSESS_FINDINGS_MAX, sizeof(*vw))) == NULL ||
+	    (cache = calloc(1, sizeof(*cache))) == NULL) {
 		ret = WARD_ENOMEM;
 		goto out;
 	}
@@ -333,7 +384,8 @@ assess_store(struct store *s, const struct vuln_aliases *al,
 			ret = WARD_ENOMEM;
 			break;
 		}
-		ret = match_asset(s, al, &w.v[i], now, vw, &nvw, items, st);
+		ret = match_asset(s, al, cache, &w.v[i], now, vw, &nvw, items,
+		    st);
 		if (ret == 0)
 			ret = risk_asset(s, cfg, &w.v[i], vw, nvw, items, now);
 		json_decref(items);
@@ -348,6 +400,9 @@ out:
 		free(w.v[i].comp);
 	free(w.v);
 	free(vw);
+	if (cache != NULL)
+		cache_clear(cache);
+	free(cache);
 	return ret;
 }
 

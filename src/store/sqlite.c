@@ -947,8 +947,10 @@ store_pragmas(struct store *s, char *err, size_t errlen)
 		    s->path, mode != NULL ? (const char *)mode : "nothing");
 		goto out;
 	}
+	/* A 32 MiB page cache: the reports read the inventory whole. */
 	if (exec_sql(s->db, "PRAGMA synchronous = NORMAL;"
-	    "PRAGMA foreign_keys = ON", &msg) != SQLITE_OK) {
+	    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768", &msg) !=
+	    SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", s->path,
 		    msg != NULL ? msg : sqlite3_errmsg(s->db));
 		goto out;

@@ -264,67 +264,80 @@ nomem:
 	return WARD_ENOMEM;
 }
 
+/* Appends the advisory rows q yields (each once) to *ids. */
+static int
+collect_ids(struct store *s, sqlite3_stmt *q, int64_t **ids, size_t *n,
+    size_t *cap)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(q, 0);
+		bool seen = false;
+
+		for (size_t j = 0; j < *n && !seen; j++)
+			seen = (*ids)[j] == id;
+		if (seen)
+			continue;
+		if (*n == *cap) {
+			size_t ncap = *cap ? 2 * *cap : 64;
+			int64_t *t = realloc(*ids, ncap * sizeof(*t));
+
+			if (t == NULL) {
+				sqlite3_reset(q);
+				store_fail_msg(s, "vuln: out of memory");
+				return WARD_ENOMEM;
+			}
+			*ids = t;
+			*cap = ncap;
+		}
+		(*ids)[(*n)++] = id;
+	}
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? 0 : store_fail(s, "vuln: finding candidates");
+}
+
 int
 store_vuln_candidates(struct store *s, const struct vuln_keys *k,
     struct vuln_list *l)
 {
-	/* Advisory rows, each once, by a temporary list of keys. */
-	static const char sql[] =
-	    "SELECT DISTINCT advisory FROM advisory_products"
-	    " WHERE cpe = ?1 OR vendor_key = ?2"
-	    " UNION SELECT id FROM advisories WHERE origin = 'iomt' AND ?3";
-	sqlite3_stmt *q = NULL, *ah = NULL, *ph = NULL;
+	/* One indexed lookup per key: an OR of both would scan. */
+	sqlite3_stmt *qc = NULL, *qv = NULL, *qi = NULL, *ah = NULL, *ph = NULL;
 	int64_t *ids = NULL;
-	size_t nids = 0, cap = 0, nkeys;
-	int ret, rc;
+	size_t nids = 0, cap = 0;
+	int ret;
 
-	if ((ret = store_prep(s, sql, &q)) != 0 ||
+	if ((ret = store_prep(s, "SELECT DISTINCT advisory FROM"
+	    " advisory_products WHERE cpe = ?1", &qc)) != 0 ||
+	    (ret = store_prep(s, "SELECT DISTINCT advisory FROM"
+	    " advisory_products WHERE vendor_key = ?1", &qv)) != 0 ||
+	    (ret = store_prep(s, "SELECT id FROM advisories"
+	    " WHERE origin = 'iomt'", &qi)) != 0 ||
 	    (ret = store_prep(s, "SELECT name, origin, source, title, summary,"
 	    " remediation, score, severity FROM advisories WHERE id = ?1",
 	    &ah)) != 0 ||
 	    (ret = store_prep(s, "SELECT vendor, product, exact, start, end_,"
 	    " text, flags, fixed, affected, cpe, platform, purl"
-	    " FROM advisory_products"
-	    " WHERE advisory = ?1 ORDER BY seq", &ph)) != 0)
+	    " FROM advisory_products WHERE advisory = ?1 ORDER BY seq",
+	    &ph)) != 0)
 		goto out;
-	nkeys = k->ncpe > k->nvendor ? k->ncpe : k->nvendor;
-	if (nkeys == 0)
-		nkeys = 1;
-	for (size_t i = 0; i < nkeys && ret == 0; i++) {
-		store_bind_str(q, 1, i < k->ncpe ? k->cpe[i] : NULL);
-		store_bind_str(q, 2, i < k->nvendor ? k->vendor[i] : NULL);
-		sqlite3_bind_int(q, 3, i == 0);
-		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-			int64_t id = sqlite3_column_int64(q, 0);
-			bool seen = false;
-
-			for (size_t j = 0; j < nids && !seen; j++)
-				seen = ids[j] == id;
-			if (seen)
-				continue;
-			if (nids == cap) {
-				size_t ncap = cap ? 2 * cap : 64;
-				int64_t *t = realloc(ids, ncap * sizeof(*t));
-
-				if (t == NULL) {
-					store_fail_msg(s, "vuln: out of memory");
-					ret = WARD_ENOMEM;
-					break;
-				}
-				ids = t;
-				cap = ncap;
-			}
-			ids[nids++] = id;
-		}
-		if (ret == 0 && rc != SQLITE_DONE)
-			ret = store_fail(s, "vuln: finding candidates");
-		sqlite3_reset(q);
+	for (size_t i = 0; i < k->ncpe && ret == 0; i++) {
+		store_bind_str(qc, 1, k->cpe[i]);
+		ret = collect_ids(s, qc, &ids, &nids, &cap);
 	}
+	for (size_t i = 0; i < k->nvendor && ret == 0; i++) {
+		store_bind_str(qv, 1, k->vendor[i]);
+		ret = collect_ids(s, qv, &ids, &nids, &cap);
+	}
+	if (ret == 0)
+		ret = collect_ids(s, qi, &ids, &nids, &cap);
 	for (size_t i = 0; i < nids && ret == 0; i++)
 		ret = load_advisory(s, ah, ph, ids[i], l);
 out:
 	free(ids);
-	sqlite3_finalize(q);
+	sqlite3_finalize(qc);
+	sqlite3_finalize(qv);
+	sqlite3_finalize(qi);
 	sqlite3_finalize(ah);
 	sqlite3_finalize(ph);
 	return ret;
