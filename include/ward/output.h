@@ -88,6 +88,18 @@ int eve_close(struct eve *);
  */
 json_t *json_alert(const struct alert_record *);
 json_t *json_alert_evidence(const struct alert *);
+
+struct store_vuln_finding;
+struct store_exposure;
+/*
+ * A stored vulnerability finding (id, status, confidence, component,
+ * version, source, evidence, reason, title, severity, score, fixed,
+ * remediation, feeds) and a stored exposure (kind, severity, title,
+ * evidence, remediation, first, last, count, proto, port) as JSON
+ * objects; NULL out of memory.
+ */
+json_t *json_vuln_finding(const struct store_vuln_finding *);
+json_t *json_store_exposure(const struct store_exposure *);
 void eve_alert(struct eve *, const struct alert_record *);
 /*
  * The alert as one ArcSight CEF line (no syslog header) into out; returns

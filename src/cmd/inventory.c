@@ -325,16 +325,126 @@ show_text(FILE *fp, const struct asset *a)
 		    (unsigned long long)a->services[i].conns);
 }
 
+/* Risk, vulnerabilities and exposures (docs/vuln.md), as JSON. */
+struct assessment {
+	json_t		*risk;		/* {"score", "terms"} or null */
+	json_t		*vulns;
+	json_t		*exposures;
+	bool		 failed;
+};
+
+static int
+risk_json(const struct store_risk *r, void *arg)
+{
+	struct assessment *x = arg;
+	json_t *terms = json_loads(r->terms, 0, NULL);
+
+	x->risk = json_pack("{s:f, s:o}", "score", r->score, "terms",
+	    terms != NULL ? terms : json_object());
+	return 0;
+}
+
+static int
+finding_json(const struct store_vuln_finding *f, void *arg)
+{
+	struct assessment *x = arg;
+
+	if (json_array_append_new(x->vulns, json_vuln_finding(f)) == -1)
+		x->failed = true;
+	return 0;
+}
+
+static int
+exposure_json(const struct store_exposure *e, void *arg)
+{
+	struct assessment *x = arg;
+
+	if (json_array_append_new(x->exposures, json_store_exposure(e)) == -1)
+		x->failed = true;
+	return 0;
+}
+
+static bool
+assessment_load(struct store *s, const char *key, struct assessment *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->vulns = json_array();
+	x->exposures = json_array();
+	if (x->vulns == NULL || x->exposures == NULL ||
+	    store_foreach_risk(s, key, risk_json, x) != 0 ||
+	    store_vuln_foreach_finding(s, key, finding_json, x) != 0 ||
+	    store_foreach_exposure(s, key, exposure_json, x) != 0)
+		x->failed = true;
+	return !x->failed;
+}
+
+static void
+assessment_clear(struct assessment *x)
+{
+	json_decref(x->risk);
+	json_decref(x->vulns);
+	json_decref(x->exposures);
+}
+
+static const char *
+jstr(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s != NULL ? s : "-";
+}
+
+static void
+assessment_text(FILE *fp, const struct assessment *x)
+{
+	json_t *t = json_object_get(x->risk, "terms"), *o;
+	size_t i;
+
+	if (x->risk != NULL)
+		fprintf(fp, "risk: %.1f (vulnerabilities %.2f, exposures "
+		    "%.2f, alerts %.2f; criticality %.2f: %s)\n",
+		    json_real_value(json_object_get(x->risk, "score")),
+		    json_real_value(json_object_get(json_object_get(t,
+		    "vulnerabilities"), "value")),
+		    json_real_value(json_object_get(json_object_get(t,
+		    "exposures"), "value")),
+		    json_real_value(json_object_get(json_object_get(t,
+		    "alerts"), "value")),
+		    json_real_value(json_object_get(json_object_get(t,
+		    "criticality"), "value")),
+		    jstr(json_object_get(t, "criticality"), "why"));
+	if (json_array_size(x->vulns) > 0)
+		fprintf(fp, "vulnerabilities:\n");
+	json_array_foreach(x->vulns, i, o)
+		fprintf(fp, "  %s %s (confidence %.2f): %s\n    evidence: %s\n",
+		    jstr(o, "id"), jstr(o, "status"),
+		    json_real_value(json_object_get(o, "confidence")),
+		    jstr(o, "reason"), jstr(o, "evidence"));
+	if (json_array_size(x->exposures) > 0)
+		fprintf(fp, "exposures:\n");
+	json_array_foreach(x->exposures, i, o)
+		fprintf(fp, "  %s %s: %s\n", jstr(o, "kind"),
+		    jstr(o, "severity"), jstr(o, "title"));
+}
+
 static int
 show_one(const struct asset *a, void *arg)
 {
 	struct show *sh = arg;
+	struct assessment as;
 	char key[ADDR_STRLEN];
 	json_t *o;
 
 	asset_key(a, key, sizeof(key));
+	if (!assessment_load(sh->store, key, &as))
+		sh->failed = true;
 	if (sh->json) {
 		o = json_asset(a);
+		json_object_set(o, "risk", as.risk != NULL ? as.risk :
+		    json_null());
+		json_object_set(o, "vulnerabilities", as.vulns);
+		json_object_set(o, "exposures", as.exposures);
+		assessment_clear(&as);
 		sh->history = json_array();
 		if (store_foreach_change(sh->store, key, history_json,
 		    sh->history) != 0)
@@ -347,6 +457,8 @@ show_one(const struct asset *a, void *arg)
 		return 0;
 	}
 	show_text(sh->out, a);
+	assessment_text(sh->out, &as);
+	assessment_clear(&as);
 	fprintf(sh->out, "history:\n");
 	if (store_foreach_change(sh->store, key, history_text, sh->out) != 0)
 		sh->failed = true;

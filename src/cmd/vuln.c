@@ -479,18 +479,8 @@ rep_finding(const struct store_vuln_finding *f, void *arg)
 	if (x == NULL || f->confidence < r->min_conf ||
 	    (r->status != NULL && strcmp(r->status, f->status) != 0))
 		return 0;
-	o = json_pack("{s:s, s:s, s:f, s:s, s:s?, s:s, s:s, s:s, s:s?,"
-	    " s:s?, s:s?, s:s?, s:s}",
-	    "id", f->advisory, "status", f->status,
-	    "confidence", f->confidence, "component", f->component,
-	    "version", f->version, "source", f->source,
-	    "evidence", f->evidence, "reason", f->reason,
-	    "title", f->title, "severity", f->severity,
-	    "fixed", f->fixed, "remediation", f->remediation,
-	    "feeds", f->feeds);
-	if (o != NULL && f->score >= 0)
-		json_object_set_new(o, "score", json_real(f->score));
-	if (o == NULL || json_array_append_new(x->vulns, o) == -1)
+	if ((o = json_vuln_finding(f)) == NULL ||
+	    json_array_append_new(x->vulns, o) == -1)
 		r->nomem = true;
 	return 0;
 }
@@ -500,22 +490,12 @@ rep_exposure(const struct store_exposure *e, void *arg)
 {
 	struct report *r = arg;
 	struct rep_asset *x = rep_find(r, e->asset);
-	json_t *o, *ev;
+	json_t *o;
 
 	if (x == NULL)
 		return 0;
-	ev = json_loads(e->evidence, 0, NULL);
-	o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:I, s:I, s:I}",
-	    "kind", e->kind, "severity", e->severity, "title", e->title,
-	    "evidence", ev != NULL ? ev : json_object(),
-	    "remediation", e->remediation, "first", (json_int_t)e->first,
-	    "last", (json_int_t)e->last, "count", (json_int_t)e->count);
-	if (o != NULL && e->port != 0) {
-		json_object_set_new(o, "proto", json_string(proto_name(
-		    (uint8_t)e->proto)));
-		json_object_set_new(o, "port", json_integer(e->port));
-	}
-	if (o == NULL || json_array_append_new(x->exposures, o) == -1)
+	if ((o = json_store_exposure(e)) == NULL ||
+	    json_array_append_new(x->exposures, o) == -1)
 		r->nomem = true;
 	return 0;
 }
