@@ -55,10 +55,12 @@ size_t vuln_components(const struct asset *, struct vuln_component *out,
 
 /*
  * Reads one banner attribute ("ssh.server_banner", "http.server",
- * "dicom.impl_version", "ftp.banner", "mysql.version") into components:
+ * "dicom.impl_version", "ftp.banner", "mysql.version",
+ * "dhcp.vendor_class") into components:
  * "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3" is OpenSSH 9.2p1 of build
  * Debian-2+deb12u3, "Apache/2.4.57 (Debian) OpenSSL/3.0.11" two
- * components, "OFFIS_DCMTK_367" DCMTK 3.6.7. Returns how many were
+ * components, "OFFIS_DCMTK_367" DCMTK 3.6.7, "udhcp 1.35.0" BusyBox
+ * 1.35.0. Returns how many were
  * written (0 for a key or value it does not read).
  */
 size_t vuln_components_of_banner(const char *key, const char *value,

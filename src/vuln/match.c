@@ -64,6 +64,7 @@ static const struct {
 	{ "MySQL", "Oracle", "MySQL" },
 	{ "DCMTK", "OFFIS", "DCMTK" },
 	{ "Orthanc", "Orthanc", "Orthanc" },
+	{ "udhcp", "BusyBox", "BusyBox" },
 };
 
 static int
@@ -259,6 +260,22 @@ mysql_version(const char *key, const char *v, struct vuln_component *out,
 	    NULL, 0, key, v);
 }
 
+/* BusyBox's DHCP client names itself in option 60: "udhcp 1.35.0". */
+static size_t
+dhcp_vendor_class(const char *key, const char *v,
+    struct vuln_component *out, size_t max)
+{
+	size_t vlen;
+
+	if (strncmp(v, "udhcp ", 6) != 0)
+		return 0;
+	vlen = strspn(v + 6, "0123456789.");
+	if (v[6 + vlen] != '\0')
+		return 0;
+	return emit(out, 0, max, software_index("udhcp", 5), v + 6, vlen,
+	    NULL, 0, key, v);
+}
+
 size_t
 vuln_components_of_banner(const char *key, const char *value,
     struct vuln_component *out, size_t max)
@@ -273,6 +290,7 @@ vuln_components_of_banner(const char *key, const char *value,
 		{ "dicom.impl_version", dicom_impl },
 		{ "ftp.banner", ftp_banner },
 		{ "mysql.version", mysql_version },
+		{ "dhcp.vendor_class", dhcp_vendor_class },
 	};
 
 	if (key == NULL || value == NULL || max == 0)

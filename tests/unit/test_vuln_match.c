@@ -157,6 +157,16 @@ test_banners(void **state)
 	    "8.0.36", c, 4), 1);
 	assert_string_equal(c[0].product, "MySQL");
 
+	/* BusyBox's udhcpc in DHCP option 60; another client's not. */
+	assert_int_equal(vuln_components_of_banner("dhcp.vendor_class",
+	    "udhcp 1.35.0", c, 4), 1);
+	assert_string_equal(c[0].vendor, "BusyBox");
+	assert_string_equal(c[0].version, "1.35.0");
+	assert_int_equal(vuln_components_of_banner("dhcp.vendor_class",
+	    "MSFT 5.0", c, 4), 0);
+	assert_int_equal(vuln_components_of_banner("dhcp.vendor_class",
+	    "udhcp 1.35.0 extra", c, 4), 0);
+
 	assert_int_equal(vuln_components_of_banner("ssh.banner",
 	    "SSH-2.0-OpenSSH_9.2p1", c, 4), 0);
 	assert_int_equal(vuln_components_of_banner("ssh.server_banner",
