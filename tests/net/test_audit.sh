@@ -343,7 +343,7 @@ PY
 hydra_run() {	# NAME HYDRA-ARGS...
 	local name=$1
 	shift
-	net_exec aud timeout 60 hydra -I -t 1 -f -w 5 -b jsonv1 \
+	net_exec aud timeout 60 hydra -I -V -t 1 -f -w 5 -b jsonv1 \
 	    -o "$T/hydra/$name.json" "$@" >"$T/hydra/$name.out" 2>&1
 }
 H="$T/hydra"
@@ -514,7 +514,28 @@ for name, port in (('ssh', 22), ('ftp', 21), ('telnet', 23), ('http', 80),
         diff.append('%s: hydra %s, ward %s (%s)' % (name, hf, wf,
                                                     tail.splitlines()[-1]
                                                     if tail else ''))
-print('hydra vs ward: %d of 8 services agree' % (8 - len(diff)))
+# A known difference: hydra's telnet module falls out of step with
+# login(1) after the first refusal (it answers the next "login:" with an
+# empty line and types the user name at "Password:"), so it finds nothing.
+# Accepted only when the capture shows exactly that.
+tn_rows = [r for r in tshark('telnet.data', ['tcp.stream', 'ip.src',
+                                              'telnet.data'])
+           if r[0] not in ward_streams]
+prev, out_of_step = {}, False
+for s, src, data in tn_rows:
+    if src == dev:
+        prev[s] = data
+    elif data == '\\r' and prev.get(s, '').endswith('login: '):
+        out_of_step = True
+known = []
+for d in list(diff):
+    if d.startswith('telnet: hydra [],') and out_of_step:
+        diff.remove(d)
+        known.append(d)
+print('hydra vs ward: %d of 8 services agree' % (8 - len(diff) - len(known)))
+for d in known:
+    print('  known difference:', d, '- hydra answered a login prompt with '
+          'an empty line (out of step with login(1)), see the capture')
 for d in diff:
     print('  differs:', d)
 with open(os.path.join(T, 'hydra-diff.txt'), 'w') as f:
