@@ -26,6 +26,7 @@ struct audit_conn {
 	void		*h;		/* a library's session */
 	char		 user[AUDIT_TEXT_MAX * 2];	/* the open one's */
 	bool		 at_login;	/* Telnet: a login prompt is waiting */
+	bool		 in_shell;	/* Telnet: logged in, a shell waits */
 	struct audit_telnet tn;
 	uint8_t		*buf;		/* received, not yet consumed */
 	size_t		 buflen;

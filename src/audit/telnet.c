@@ -135,6 +135,7 @@ tn_attempt(struct audit_conn *c, const char *user, const char *pw,
 	p = wait_prompt(c, why, len, &eof);
 	if (p == AUDIT_PROMPT_SHELL) {
 		(void)snprintf(why, len, "a shell without a password");
+		c->in_shell = true;
 		return AUDIT_FOUND;
 	}
 	if (p != AUDIT_PROMPT_PASSWORD) {
@@ -147,8 +148,8 @@ tn_attempt(struct audit_conn *c, const char *user, const char *pw,
 	p = wait_prompt(c, why, len, &eof);
 	switch (p) {
 	case AUDIT_PROMPT_SHELL:
-		why[0] = '\0';
 		(void)snprintf(why, len, "shell prompt");
+		c->in_shell = true;
 		return AUDIT_FOUND;
 	case AUDIT_PROMPT_LOGIN:
 	case AUDIT_PROMPT_DENIED:
@@ -171,6 +172,12 @@ tn_attempt(struct audit_conn *c, const char *user, const char *pw,
 static void
 tn_close(struct audit_conn *c)
 {
+	char why[64];
+
+	/* Leave a shell the way a user would; nothing else is typed. */
+	if (c->in_shell && c->fd != -1)
+		(void)tn_line(c, "exit", why, sizeof(why));
+	c->in_shell = false;
 	c->at_login = false;
 	audit_conn_close_fd(c);
 }
