@@ -27,6 +27,7 @@ struct audit_conn {
 	char		 user[AUDIT_TEXT_MAX * 2];	/* the open one's */
 	bool		 at_login;	/* Telnet: a login prompt is waiting */
 	bool		 in_shell;	/* Telnet: logged in, a shell waits */
+	int		 method;	/* SSH: how passwords are sent */
 	struct audit_telnet tn;
 	uint8_t		*buf;		/* received, not yet consumed */
 	size_t		 buflen;

@@ -4,7 +4,9 @@
 # a capture, and compared with hydra on the same credential lists.
 #
 #   aud  10.78.0.1:  ward audit, then hydra
-#   dev  10.78.0.10: sshd (LogLevel VERBOSE), vsftpd (its log), telnetd
+#   dev  10.78.0.10: sshd (LogLevel VERBOSE; at :2222 a second one taking
+#                    passwords through PAM keyboard-interactive only),
+#                    vsftpd (its log), telnetd
 #                    (GNU inetutils, run by socat as inetd would, /bin/login),
 #                    lighttpd (HTTP Basic on /secret/ at :80, and on
 #                    /manager/html at :8080 for the Tomcat manager check;
@@ -71,7 +73,8 @@ cleanup_users() {
 	userdel -r "$WEAK" >/dev/null 2>&1
 	userdel -r "$STRONG" >/dev/null 2>&1
 }
-trap 'cleanup_users; net_cleanup' EXIT
+# net_cleanup exits with the status it finds in $?: keep the test's.
+trap 'st=$?; cleanup_users; (exit $st); net_cleanup' EXIT
 
 net_switch
 for h in aud:01 dev:10 dev2:11 out:20; do
@@ -108,6 +111,14 @@ PrintMotd no
 UseDNS no
 EOF
 net_bg dev "$T/sshd.log" /usr/sbin/sshd -D -e -f "$T/ssh/sshd_config"
+# A second sshd takes passwords only through PAM's keyboard-interactive,
+# as many appliances do.
+sed -e 's/^Port 22/Port 2222/' -e 's/^UsePAM no/UsePAM yes/' \
+    -e 's/^PasswordAuthentication yes/PasswordAuthentication no/' \
+    -e 's/^KbdInteractiveAuthentication no/KbdInteractiveAuthentication yes/' \
+    -e "s|^PidFile .*|PidFile $T/ssh/sshd2.pid|" \
+    "$T/ssh/sshd_config" >"$T/ssh/sshd2_config"
+net_bg dev "$T/sshd2.log" /usr/sbin/sshd -D -e -f "$T/ssh/sshd2_config"
 
 # vsftpd: local users, FAIL LOGIN / OK LOGIN lines in its own log.
 cat >"$T/vsftpd.conf" <<EOF
@@ -209,7 +220,7 @@ net_bg dev "$P/server.log" runuser -u postgres -- "$pgbin/postgres" \
     -D "$P/data" -c listen_addresses="$DEV" -c port=5432 \
     -c unix_socket_directories="$P/sock" -c logging_collector=off \
     -c log_connections=on
-for p in 22 21 23 80 8080 7001 3306 5432; do
+for p in 22 2222 21 23 80 8080 7001 3306 5432; do
 	net_wait_listen dev tcp "$p" 60 || net_die "nothing listens on $DEV:$p"
 done
 net_wait_listen dev2 tcp 7002 10 || net_die "no form login on $DEV2:7002"
@@ -255,11 +266,12 @@ credentials:
 EOF
 cat >"$T/allow.txt" <<EOF
 # the test's servers
-$DEV 21,22,23,80,2121,3306,5432,7001,8080
+$DEV 21,22,23,80,2121,2222,3306,5432,7001,8080
 $DEV2/32
 EOF
 cat >"$T/targets.txt" <<EOF
 ssh://$DEV vendor=WardTest model=Monitor
+ssh://$DEV:2222
 ftp://$DEV
 telnet://$DEV
 http://$DEV/secret/
@@ -281,14 +293,14 @@ net_exec aud "$WARD" audit --creds "$T/creds.yaml" --log "$T/refused.log" \
 [ $? = 2 ] && grep -q "without an allow-list" "$T/r0.out" ||
     bad "no allow-list was not refused: $(cat "$T/r0.out")"
 net_exec aud "$WARD" audit --allow "$T/allow.txt" --creds "$T/creds.yaml" \
-    --log "$T/refused.log" "ssh://$DEV" "http://$OUT" "ssh://$DEV:2222" \
+    --log "$T/refused.log" "ssh://$DEV" "http://$OUT" "ssh://$DEV:2223" \
     >"$T/r1.out" 2>&1
 rc=$?
 [ "$rc" = 2 ] || bad "a target outside the allow-list: exit $rc, not 2"
 grep -q "http://$OUT:80 is not in the allow-list" "$T/r1.out" ||
     bad "the refusal does not name http://$OUT:80: $(cat "$T/r1.out")"
-grep -q "ssh://$DEV:2222 is not in the allow-list" "$T/r1.out" ||
-    bad "the refusal does not name ssh://$DEV:2222"
+grep -q "ssh://$DEV:2223 is not in the allow-list" "$T/r1.out" ||
+    bad "the refusal does not name ssh://$DEV:2223"
 [ ! -s "$T/refused.log" ] || bad "a refused run logged attempts"
 sleep 0.3
 [ "$(sshd_lines)" = "$before" ] || bad "sshd saw a refused run"
@@ -310,6 +322,7 @@ sleep 0.5
 count() { grep -c -- "$2" "$1" 2>/dev/null || true; }
 {
 	echo "ssh $(count "$T/sshd.log" "password for .*from $AUD")"
+	echo "ssh2222 $(grep -cE "(Failed|Accepted) keyboard-interactive/pam for .*from $AUD" "$T/sshd2.log")"
 	echo "ftp $(count "$T/vsftpd.xfer.log" "LOGIN: Client \"$AUD\"")"
 	echo "mysql $(count "$M/general.log" "Connect.*@$AUD on ")"
 	echo "postgresql $(count "$P/server.log" "connection received: host=$AUD")"
@@ -383,7 +396,7 @@ for path in ('ward.json', 'attempts.jsonl', 'plan.txt'):
             bad('%s holds a password' % path)
 
 # Findings: exactly the weak account on each service, nothing else.
-want = {('ssh', dev, 22), ('ftp', dev, 21), ('telnet', dev, 23),
+want = {('ssh', dev, 22), ('ssh', dev, 2222), ('ftp', dev, 21), ('telnet', dev, 23),
         ('http', dev, 80), ('tomcat', dev, 8080), ('mysql', dev, 3306),
         ('postgresql', dev, 5432), ('weblogic', dev, 7001)}
 found = {(f['protocol'], f['address'], f['port']): f for f in doc['findings']}
@@ -400,7 +413,8 @@ targets = {t['target']: t for t in doc['targets']}
 ssh = targets['ssh://%s:22' % dev]
 if ssh['limit'] != 3:
     bad('ssh limit %d, want 3 (lockout 4 - 1)' % ssh['limit'])
-ssh_log = [a for a in attempts if a['protocol'] == 'ssh' and a['attempt']]
+ssh_log = [a for a in attempts if a['protocol'] == 'ssh' and a['port'] == 22
+           and a['attempt']]
 if [a['entry'] for a in ssh_log] != ['wardtest-monitor-service',
                                      'test-strong-guess', 'test-weak']:
     bad('ssh order %s' % [a['entry'] for a in ssh_log])
@@ -435,9 +449,9 @@ for name, t in targets.items():
 
 # The servers' own counts: within the plan, below the lockout.
 server = dict(l.split() for l in open(os.path.join(T, 'server-counts.txt')))
-limits = {'ssh': 3, 'ftp': 4, 'http': 4, 'tomcat': 4, 'mysql': 4,
+limits = {'ssh': 3, 'ssh2222': 4, 'ftp': 4, 'http': 4, 'tomcat': 4, 'mysql': 4,
           'postgresql': 4, 'weblogic': 4}
-expect = {'ssh': 3, 'ftp': 2, 'http': 3, 'tomcat': 3, 'mysql': 2,
+expect = {'ssh': 3, 'ssh2222': 2, 'ftp': 2, 'http': 3, 'tomcat': 3, 'mysql': 2,
           'postgresql': 2, 'weblogic': 2, 'weblogic2': 1}
 for k, n in expect.items():
     got = int(server[k])
