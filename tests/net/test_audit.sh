@@ -356,13 +356,17 @@ PY
 hydra_run() {	# NAME HYDRA-ARGS...
 	local name=$1
 	shift
-	net_exec aud timeout 60 hydra -I -V -t 1 -f -w 5 -b jsonv1 \
-	    -o "$T/hydra/$name.json" "$@" >"$T/hydra/$name.out" 2>&1
+	# In $T: hydra leaves its hydra.restore in the current directory.
+	(cd "$T" && net_exec aud timeout "${HYDRA_TIMEOUT:-40}" hydra -I -V \
+	    -t 1 -f -w 5 -b jsonv1 -o "$T/hydra/$name.json" "$@" \
+	    >"$T/hydra/$name.out" 2>&1)
 }
 H="$T/hydra"
 hydra_run ssh -C "$H/ssh_${DEV}_22" "ssh://$DEV"
 hydra_run ftp -C "$H/ftp_${DEV}_21" "ftp://$DEV"
-hydra_run telnet -C "$H/telnet_${DEV}_23" "telnet://$DEV"
+# hydra's telnet module can wait long on login(1): 20 s is plenty for 3
+# guesses when it keeps in step.
+HYDRA_TIMEOUT=20 hydra_run telnet -C "$H/telnet_${DEV}_23" "telnet://$DEV"
 hydra_run http -C "$H/http_${DEV}_80" -s 80 "$DEV" http-get /secret/
 hydra_run tomcat -C "$H/tomcat_${DEV}_8080" -s 8080 "$DEV" http-get /manager/html
 hydra_run mysql -C "$H/mysql_${DEV}_3306" "mysql://$DEV"
@@ -528,28 +532,38 @@ for name, port in (('ssh', 22), ('ftp', 21), ('telnet', 23), ('http', 80),
         diff.append('%s: hydra %s, ward %s (%s)' % (name, hf, wf,
                                                     tail.splitlines()[-1]
                                                     if tail else ''))
-# A known difference: hydra's telnet module falls out of step with
-# login(1) after the first refusal (it answers the next "login:" with an
-# empty line and types the user name at "Password:"), so it finds nothing.
-# Accepted only when the capture shows exactly that.
+# A known difference: hydra's telnet module is unreliable against
+# telnetd and login(1) (hydra warns so itself): it falls out of step after
+# the first refusal (answers the next "login:" with an empty line and
+# types the user name at "Password:"), or waits for a prompt that its
+# option answers held back. It is accepted only when the capture shows
+# that hydra never typed WEAK at a login prompt and its password at the
+# password prompt that followed.
 tn_rows = [r for r in tshark('telnet.data', ['tcp.stream', 'ip.src',
                                               'telnet.data'])
            if r[0] not in ward_streams]
-prev, out_of_step = {}, False
+prev, typed, hydra_tried = {}, {}, False
 for s, src, data in tn_rows:
     if src == dev:
-        prev[s] = data
-    elif data == '\\r' and prev.get(s, '').endswith('login: '):
-        out_of_step = True
+        prev[s] = prev.get(s, '') + data
+        continue
+    asked = prev.get(s, '')
+    prev[s] = ''
+    if asked.endswith('login: '):
+        typed[s] = data
+    elif asked.endswith('Password: ') and typed.get(s) == weak + '\\r' \
+            and data == weakpw + '\\r':
+        hydra_tried = True
 known = []
 for d in list(diff):
-    if d.startswith('telnet: hydra [],') and out_of_step:
+    if (d.startswith('telnet: hydra [],') or
+            d.startswith('telnet: hydra None,')) and not hydra_tried:
         diff.remove(d)
         known.append(d)
 print('hydra vs ward: %d of 8 services agree' % (8 - len(diff) - len(known)))
 for d in known:
-    print('  known difference:', d, '- hydra answered a login prompt with '
-          'an empty line (out of step with login(1)), see the capture')
+    print('  known difference:', d, '- hydra never typed the weak pair at '
+          'the prompts (out of step with login(1)), see the capture')
 for d in diff:
     print('  differs:', d)
 with open(os.path.join(T, 'hydra-diff.txt'), 'w') as f:
