@@ -356,6 +356,20 @@ cmd_audit(int argc, char **argv)
 			    allow_path);
 			refused++;
 		}
+	/*
+	 * One address and port twice (say http:// and tomcat:// on 8080)
+	 * would spend the device's lockout twice.
+	 */
+	for (size_t i = 0; i < nt; i++)
+		for (size_t j = 0; j < i; j++)
+			if (addr_eq(&ts[i].addr, &ts[j].addr) &&
+			    ts[i].port == ts[j].port) {
+				fprintf(stderr, "ward audit: %s and %s are the "
+				    "same address and port: give it once\n",
+				    ts[j].name, ts[i].name);
+				refused++;
+				j = i;
+			}
 	if (refused > 0) {
 		fprintf(stderr, "ward audit: %zu target%s refused; nothing was "
 		    "sent\n", refused, refused == 1 ? "" : "s");

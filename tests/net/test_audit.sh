@@ -23,7 +23,8 @@
 # strong one (STRONG, whose password is not in the list). Checked:
 #   - every weak account is found, and nothing else
 #   - targets not in the allow-list are refused before any packet (the
-#     capture holds no frame to or from out; dev's logs do not move)
+#     capture holds no frame to or from out; dev's logs do not move), and
+#     so is one address and port given twice
 #   - each server saw at most the planned number of guesses, and fewer
 #     than the lockout (sshd, vsftpd, lighttpd, MariaDB, PostgreSQL and
 #     the form login count them in their logs; Telnet from the capture)
@@ -301,6 +302,12 @@ grep -q "http://$OUT:80 is not in the allow-list" "$T/r1.out" ||
     bad "the refusal does not name http://$OUT:80: $(cat "$T/r1.out")"
 grep -q "ssh://$DEV:2223 is not in the allow-list" "$T/r1.out" ||
     bad "the refusal does not name ssh://$DEV:2223"
+net_exec aud "$WARD" audit --allow "$T/allow.txt" --creds "$T/creds.yaml" \
+    --log "$T/refused.log" "http://$DEV:8080" "tomcat://$DEV:8080" \
+    >"$T/r2.out" 2>&1
+rc=$?
+[ "$rc" = 2 ] && grep -q "same address and port" "$T/r2.out" ||
+    bad "one service given twice: exit $rc, $(cat "$T/r2.out")"
 [ ! -s "$T/refused.log" ] || bad "a refused run logged attempts"
 sleep 0.3
 [ "$(sshd_lines)" = "$before" ] || bad "sshd saw a refused run"
