@@ -33,6 +33,7 @@ int cmd_inventory(int, char **);
 int cmd_alerts(int, char **);
 int cmd_baseline(int, char **);
 int cmd_vuln(int, char **);
+int cmd_audit(int, char **);
 int cmd_version(int, char **);
 int cmd_help(int, char **);
 

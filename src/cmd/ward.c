@@ -19,6 +19,7 @@ const struct cmd commands[] = {
 	    "Learn, list, approve and reject behaviour baselines" },
 	{ "vuln", cmd_vuln,
 	    "Vulnerability feeds, and which devices they concern" },
+	{ "audit", cmd_audit, "Check allow-listed devices for default passwords" },
 	{ "version", cmd_version, "Show the version" },
 	{ "help", cmd_help, "Show this help" },
 	{ NULL, NULL, NULL },
