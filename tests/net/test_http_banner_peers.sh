@@ -33,7 +33,7 @@ FTPUSER="wardftp$$"
 FTPPASS="Ftp-s3cret-$$"
 HTTPPASS="Http-s3cret-$$"
 cleanup_user() { userdel -r "$FTPUSER" >/dev/null 2>&1; }
-trap 'cleanup_user; net_cleanup' EXIT
+trap 'st=$?; cleanup_user; (exit $st); net_cleanup' EXIT
 
 net_switch
 net_host pacs 02:00:00:78:00:01

@@ -45,7 +45,7 @@ TNUSER="wardtn$$"
 TNPASS="Tn-s3cret-$$"
 WRONG="Wrong-s3cret-$$"
 cleanup_user() { userdel -r "$TNUSER" >/dev/null 2>&1; }
-trap 'exec 9>&- 2>/dev/null; cleanup_user; net_cleanup' EXIT
+trap 'st=$?; exec 9>&- 2>/dev/null; cleanup_user; (exit $st); net_cleanup' EXIT
 
 net_switch
 net_host srv 02:00:00:79:03:01
