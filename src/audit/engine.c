@@ -185,11 +185,17 @@ audit_run_target(const struct audit_target *t,
 		end(&a, mono);
 		out->attempts++;
 		on_conn++;
-		if (log_attempt(o, &a) == -1)
-			rc = -1;
 		if (closed) {
 			d->close(&c);
 			open = false;
+		}
+		/* An attempt that cannot be logged ends the audit's guessing. */
+		if (log_attempt(o, &a) == -1) {
+			rc = -1;
+			out->status = AUDIT_ST_STOPPED;
+			(void)snprintf(out->why, sizeof(out->why), "the attempt "
+			    "log cannot be written");
+			break;
 		}
 		if (a.result == AUDIT_FOUND) {
 			out->status = AUDIT_ST_FOUND;
