@@ -19,19 +19,44 @@ same(const char *a, const char *b)
 	    strcasecmp(a, b) == 0;
 }
 
+/*
+ * The target's vendor and model: as given, else what a product's own
+ * protocol says (a Tomcat manager is Apache Tomcat, a WebLogic console
+ * Oracle WebLogic), so that the product's defaults come first.
+ */
+static void
+target_product(const struct audit_target *t, const char **vendor,
+    const char **model)
+{
+	*vendor = t->vendor;
+	*model = t->model;
+	if (t->vendor[0] != '\0')
+		return;
+	if (t->proto == AUDIT_TOMCAT) {
+		*vendor = "Apache";
+		*model = "Tomcat";
+	} else if (t->proto == AUDIT_WEBLOGIC) {
+		*vendor = "Oracle";
+		*model = "WebLogic";
+	}
+}
+
 /* The tier of c for t, or -1 when c does not apply to t. */
 static int
 tier_of(const struct audit_cred *c, const struct audit_target *t)
 {
+	const char *vendor, *model;
+
 	if ((c->protos & (1U << t->proto)) == 0)
 		return -1;
 	if (c->vendor == NULL)
 		return AUDIT_TIER_GENERIC;
-	if (!same(c->vendor, t->vendor))
+	target_product(t, &vendor, &model);
+	if (!same(c->vendor, vendor))
 		return -1;
 	if (c->model == NULL)
 		return AUDIT_TIER_VENDOR;
-	return same(c->model, t->model) ? AUDIT_TIER_MODEL : -1;
+	return same(c->model, model) ? AUDIT_TIER_MODEL : -1;
 }
 
 void

@@ -34,8 +34,8 @@
 #   - hydra, given the same list in the same order, finds the same
 #     credentials (differences are reported with their reason)
 #
-# Tomcat itself is not started (tomcat10 takes too long to start here):
-# the Tomcat check is HTTP Basic on /manager/html, served by lighttpd.
+# Here the Tomcat check is HTTP Basic on /manager/html served by lighttpd;
+# test_audit_tomcat.sh runs it against a real Tomcat 10.
 #
 # WARD is the ward binary (meson passes it). Exit 77 (skipped) when not
 # root, without namespaces, or without one of the servers.

@@ -239,6 +239,9 @@ test_creds(void **state)
 	audit_creds_free(NULL);
 }
 
+static void target(struct audit_target *, const char *, const char *,
+    const char *);
+
 /* The shipped file loads, and every entry says where it comes from. */
 static void
 test_creds_shipped(void **state)
@@ -254,6 +257,32 @@ test_creds_shipped(void **state)
 	for (size_t i = 0; i < cs->n; i++) {
 		assert_true(strlen(cs->v[i].source) > 10);
 		assert_true(cs->v[i].lockout >= 2);
+	}
+	/*
+	 * A Tomcat manager is Apache Tomcat and a WebLogic console Oracle
+	 * WebLogic without being told: their defaults come first, under
+	 * their lockout (5: 4 guesses, the cap 4).
+	 */
+	{
+		struct audit_target t;
+		struct audit_plan p;
+
+		target(&t, "tomcat://10.0.0.5:8080", NULL, NULL);
+		audit_plan_make(cs, &t, 4, &p);
+		assert_int_equal(p.lockout, 5);
+		assert_int_equal(p.limit, 4);
+		assert_string_equal(p.c[0]->id,
+		    "tomcat-windows-installer-admin-empty");
+		assert_int_equal(p.tier[0], AUDIT_TIER_MODEL);
+		assert_string_equal(p.c[2]->id, "tomcat-docs-tomcat-s3cret");
+		target(&t, "weblogic://10.0.0.5:7001", NULL, NULL);
+		audit_plan_make(cs, &t, 4, &p);
+		assert_string_equal(p.c[0]->id, "weblogic-examples-welcome1");
+		/* A Tomcat said to be another product is not Tomcat. */
+		target(&t, "tomcat://10.0.0.5:8080", "Acme", "Box");
+		audit_plan_make(cs, &t, 4, &p);
+		assert_true(p.n == 0 ||
+		    strncmp(p.c[0]->id, "tomcat-", 7) != 0);
 	}
 	audit_creds_free(cs);
 }
