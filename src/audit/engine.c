@@ -137,7 +137,7 @@ audit_run_target(const struct audit_target *t,
 			rc = -1;
 		if (a.result != AUDIT_DENIED) {
 			out->status = AUDIT_ST_STOPPED;
-			(void)snprintf(out->why, sizeof(out->why), "probe: %s",
+			(void)snprintf(out->why, sizeof(out->why), "probe: %.150s",
 			    why);
 			goto done;
 		}
