@@ -593,11 +593,12 @@ text_report(FILE *fp, struct report *r)
 				nv += json_array_size(r->v[j].vulns);
 				ne += json_array_size(r->v[j].exposures);
 			}
-			group = x->group;
 			fprintf(fp, "%s== %s: %zu device%s, %zu "
 			    "vulnerabilit%s, %zu exposure%s\n",
-			    i > 0 ? "\n" : "", group, na, na == 1 ? "" : "s",
+			    group != NULL ? "\n" : "", x->group, na,
+			    na == 1 ? "" : "s",
 			    nv, nv == 1 ? "y" : "ies", ne, ne == 1 ? "" : "s");
+			group = x->group;
 		}
 		fprintf(fp, "%s  %s  %s%s%s%s%s  risk %.1f\n", x->key,
 		    x->ip[0] != '\0' ? x->ip : "-",
