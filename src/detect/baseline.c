@@ -1363,6 +1363,29 @@ baseline_obs(struct detector *d, const struct observation *ob)
 	}
 }
 
+int
+baseline_hour_active(const struct detector *d, const struct asset *a,
+    int hour)
+{
+	const struct baseline *b = d->bl;
+	struct ward_addr k;
+	const struct bl_owner *o;
+	const struct bl_item *it;
+	char v[3];
+
+	if (a == NULL || b == NULL || hour < 0 || hour > 23)
+		return -1;
+	k = asset_mapkey(a);
+	if ((o = addrmap_get(&b->assets, &k)) == NULL ||
+	    o->days < d->cfg->hours_min_days)
+		return -1;
+	v[0] = (char)('0' + hour / 10);
+	v[1] = (char)('0' + hour % 10);
+	v[2] = '\0';
+	it = item_find(b, o, BK_HOUR, v);
+	return it != NULL && settled(it) ? 1 : 0;
+}
+
 bool
 baseline_habit(struct detector *d, const struct asset *a, const char *value,
     uint64_t ts)

@@ -88,6 +88,13 @@ void baseline_tick(struct detector *, uint64_t now);
  */
 bool baseline_habit(struct detector *, const struct asset *,
     const char *value, uint64_t ts);
+/*
+ * Whether the asset is active in this hour of the day (local time, 0-23)
+ * as its baseline learned: 1 it is, 0 it never was, -1 unknown (no
+ * baseline, or fewer days learned than the policy's hours_min_days).
+ */
+int baseline_hour_active(const struct detector *, const struct asset *,
+    int hour);
 int baseline_load(struct detector *, struct store *);
 int baseline_save(struct detector *, struct store *);
 

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "ward/addrmap.h"
 #include "ward/flow.h"
@@ -138,6 +139,14 @@ struct tstamp {
 	uint64_t	 ts;
 };
 
+/* A device that went silent when its baseline says it is off. */
+struct silent {
+	bool		 by_mac;
+	uint8_t		 mac[6];
+	struct ward_addr ip;
+	uint64_t	 active_since;	/* first tick in an active hour, or 0 */
+};
+
 struct rules_state {
 	struct addrmap	 bind;		/* IP -> struct binding */
 	uint64_t	 bind_dropped;
@@ -167,10 +176,19 @@ struct rules_state {
 	/* mac_for_ip changes waiting for the ARP rules' word (rules_tick). */
 	struct alert	*moved;		/* MOVED_MAX */
 	size_t		 nmoved;
+
+	/* Silent outside their active hours (SILENT_MAX, made at first use). */
+	struct silent	*silent;
+	size_t		 nsilent;
 };
 
 /* Address moves held until the next tick. */
 #define MOVED_MAX	64
+/*
+ * Devices gone silent outside their active hours, waited on until their
+ * next active hour (rules_tick): at most this many, the oldest dropped.
+ */
+#define SILENT_MAX	1024
 
 static char http_marker;
 
@@ -230,6 +248,7 @@ rules_free(struct rules_state *r)
 	free(r->dns);
 	free(r->cname);
 	free(r->moved);
+	free(r->silent);
 	free(r);
 }
 
@@ -1979,6 +1998,107 @@ spoof_alerted(struct detector *d, const char *ip, uint64_t ts)
 	return b->alerted != 0 && age(ts, b->alerted) <= BIND_LIVE;
 }
 
+/* The hour of the day of capture time ts, local time; -1 when unknown. */
+static int
+local_hour(uint64_t ts)
+{
+	time_t t = (time_t)(ts / USEC);
+	struct tm tm;
+
+	return localtime_r(&t, &tm) != NULL ? tm.tm_hour : -1;
+}
+
+static void
+offline_alert(struct detector *d, const struct asset *a, uint64_t ts,
+    bool waited)
+{
+	struct alert al;
+
+	alert_init(&al, ALERT_DEVICE_OFFLINE, ts);
+	detect_alert_asset(&al, a, NULL);
+	if (detect_is_life_critical(d, a))
+		al.severity = ALERT_SEV_HIGH;
+	alert_message(&al, "%s went silent: nothing for %llu s "
+	    "(allowed %llu s)%s", detect_asset_type(a) != NULL ?
+	    detect_asset_type(a) : "device",
+	    (unsigned long long)(age(ts, a->last) / USEC),
+	    (unsigned long long)(a->status_limit / USEC), waited ?
+	    ", and still silent into its active hours" : "");
+	(void)alert_ev_u64(&al, "last_seen", a->last);
+	(void)alert_ev_u64(&al, "silent_s", age(ts, a->last) / USEC);
+	(void)alert_ev_u64(&al, "allowed_s", a->status_limit / USEC);
+	if (detect_asset_type(a) != NULL)
+		(void)alert_ev(&al, "device_type", "%s",
+		    detect_asset_type(a));
+	(void)alert_ev(&al, "life_critical", "%s",
+	    detect_is_life_critical(d, a) ? "true" : "false");
+	if (waited)
+		(void)alert_ev(&al, "waited_for_active_hours", "true");
+	detect_raise(d, &al);
+}
+
+/*
+ * A device went silent in an hour its baseline says it is never active
+ * (a modality switched off every night): no alert yet; rules_tick raises
+ * one if it is still silent a full offline limit into its active hours.
+ */
+static void
+silent_add(struct rules_state *r, const struct asset *a)
+{
+	struct silent *s;
+
+	for (size_t i = 0; i < r->nsilent; i++) {
+		s = &r->silent[i];
+		if (s->by_mac == a->by_mac && (a->by_mac ?
+		    memcmp(s->mac, a->mac, sizeof(s->mac)) == 0 :
+		    addr_eq(&s->ip, &a->key_ip)))
+			return;
+	}
+	if (r->silent == NULL && (r->silent = calloc(SILENT_MAX,
+	    sizeof(*r->silent))) == NULL)
+		return;
+	if (r->nsilent == SILENT_MAX) {
+		memmove(r->silent, r->silent + 1,
+		    (SILENT_MAX - 1) * sizeof(*r->silent));
+		r->nsilent--;
+	}
+	s = &r->silent[r->nsilent++];
+	memset(s, 0, sizeof(*s));
+	s->by_mac = a->by_mac;
+	memcpy(s->mac, a->mac, sizeof(s->mac));
+	s->ip = a->key_ip;
+}
+
+/* The waiting devices at capture time now: raise, keep or forget each. */
+static void
+silent_tick(struct detector *d, uint64_t now)
+{
+	struct rules_state *r = d->rules;
+	size_t keep = 0;
+	int hour = local_hour(now);
+
+	for (size_t i = 0; i < r->nsilent; i++) {
+		struct silent *s = &r->silent[i];
+		const struct asset *a = s->by_mac ? inv_find_mac(d->inv,
+		    s->mac) : inv_find_ip(d->inv, &s->ip);
+
+		/* Back, or gone from the inventory: nothing to say. */
+		if (a == NULL || a->status != ASSET_OFFLINE)
+			continue;
+		if (hour < 0 || baseline_hour_active(d, a, hour) != 0) {
+			if (s->active_since == 0)
+				s->active_since = now;
+			if (age(now, s->active_since) >= a->status_limit) {
+				offline_alert(d, a, now, true);
+				continue;
+			}
+		} else
+			s->active_since = 0;
+		r->silent[keep++] = *s;
+	}
+	r->nsilent = keep;
+}
+
 void
 rules_change(struct detector *d, const struct asset *a, enum asset_change c,
     const char *detail, uint64_t ts)
@@ -2034,24 +2154,12 @@ rules_change(struct detector *d, const struct asset *a, enum asset_change c,
 		detect_raise(d, &al);
 		break;
 	case ASSET_WENT_OFFLINE:
-		alert_init(&al, ALERT_DEVICE_OFFLINE, ts);
-		detect_alert_asset(&al, a, NULL);
-		if (detect_is_life_critical(d, a))
-			al.severity = ALERT_SEV_HIGH;
-		alert_message(&al, "%s went silent: nothing for %llu s "
-		    "(allowed %llu s)", detect_asset_type(a) != NULL ?
-		    detect_asset_type(a) : "device",
-		    (unsigned long long)(age(ts, a->last) / USEC),
-		    (unsigned long long)(a->status_limit / USEC));
-		(void)alert_ev_u64(&al, "last_seen", a->last);
-		(void)alert_ev_u64(&al, "silent_s", age(ts, a->last) / USEC);
-		(void)alert_ev_u64(&al, "allowed_s", a->status_limit / USEC);
-		if (detect_asset_type(a) != NULL)
-			(void)alert_ev(&al, "device_type", "%s",
-			    detect_asset_type(a));
-		(void)alert_ev(&al, "life_critical", "%s",
-		    detect_is_life_critical(d, a) ? "true" : "false");
-		detect_raise(d, &al);
+		if (local_hour(ts) >= 0 &&
+		    baseline_hour_active(d, a, local_hour(ts)) == 0) {
+			silent_add(r, a);
+			break;
+		}
+		offline_alert(d, a, ts, false);
 		break;
 	default:
 		break;
@@ -2083,6 +2191,8 @@ rules_tick(struct detector *d, uint64_t now)
 			detect_raise(d, al);
 	}
 	r->nmoved = 0;
+	if (r->nsilent > 0)
+		silent_tick(d, now);
 
 	/* Windows are minutes long: pruning every few seconds is enough. */
 	if (r->pruned != 0 && age(now, r->pruned) < PRUNE_EVERY)

@@ -718,10 +718,109 @@ test_auto_type_judges_learning_asset(void **state)
 	stop(fx);
 }
 
+/* The pump's telemetry every 5 minutes from 07:00 to 19:00 of a day. */
+static void
+telemetry_day(struct fx *fx, uint64_t day, bool tick)
+{
+	for (uint64_t t = day + 7 * HOUR; t < day + 19 * HOUR;
+	    t += 5 * 60 * SEC) {
+		mqtt(fx, t, &PUMP, "pumps/U1/status");
+		if (tick && (t - day) % HOUR == 0)
+			batch(fx, t + 2 * SEC);
+	}
+}
+
+/* Batches every 30 minutes from start to end. */
+static void
+batches(struct fx *fx, uint64_t start, uint64_t end)
+{
+	for (uint64_t t = start; t <= end; t += 30 * 60 * SEC)
+		batch(fx, t);
+}
+
+static uint64_t
+offline_count(const struct fx *fx)
+{
+	return count(fx, ALERT_DEVICE_OFFLINE, PUMP.mac, NULL);
+}
+
+/*
+ * A device switched off every night (a pump docked from 19:00 to 07:00):
+ * silence in hours its baseline never saw it active raises nothing; the
+ * same silence going on a full offline limit into its active hours does.
+ * With too few days learned to know its hours, the night alerts as it
+ * always did.
+ */
+static void
+test_offline_waits_for_active_hours(void **state)
+{
+	struct fx *fx = *state;
+	uint64_t d4 = T0 + 3 * DAY, d5 = T0 + 4 * DAY;
+
+	start(fx, DETECT_LEARN, false);
+	for (uint64_t d = 0; d < 3; d++)
+		telemetry_day(fx, T0 + d * DAY, true);
+	batch(fx, T0 + 2 * DAY + 20 * HOUR);
+	stop(fx);
+
+	fx->cfg->alerts[ALERT_DEVICE_OFFLINE].disabled = false;
+	start(fx, DETECT_ENFORCE, true);
+	telemetry_day(fx, d4, true);
+	/* The night: the pump goes silent at 19:00, offline at ~19:15. */
+	batches(fx, d4 + 19 * HOUR, d5 + 6 * HOUR + 30 * 60 * SEC);
+	if (offline_count(fx) != 0)
+		dump(fx);
+	assert_int_equal(offline_count(fx), 0);
+	/* 07:00, 07:30: still silent a full limit (15 min) into 07:00. */
+	batches(fx, d5 + 7 * HOUR, d5 + 7 * HOUR + 30 * 60 * SEC);
+	assert_int_equal(offline_count(fx), 1);
+	batches(fx, d5 + 8 * HOUR, d5 + 10 * HOUR);
+	assert_int_equal(offline_count(fx), 1);
+	stop(fx);
+
+	/* Hours unknown (too few days for the policy): the night alerts. */
+	fx->cfg->hours_min_days = 30;
+	start(fx, DETECT_ENFORCE, true);
+	telemetry_day(fx, d5 + DAY, true);
+	batches(fx, d5 + DAY + 19 * HOUR, d5 + DAY + 21 * HOUR);
+	assert_int_equal(offline_count(fx), 1);
+	stop(fx);
+	fx->cfg->hours_min_days = 3;
+	fx->cfg->alerts[ALERT_DEVICE_OFFLINE].disabled = true;
+}
+
+/* A pump back at 07:05 after its night raises nothing. */
+static void
+test_offline_back_in_time(void **state)
+{
+	struct fx *fx = *state;
+	uint64_t d4 = T0 + 3 * DAY, d5 = T0 + 4 * DAY;
+
+	start(fx, DETECT_LEARN, false);
+	for (uint64_t d = 0; d < 3; d++)
+		telemetry_day(fx, T0 + d * DAY, true);
+	stop(fx);
+	fx->cfg->alerts[ALERT_DEVICE_OFFLINE].disabled = false;
+	start(fx, DETECT_ENFORCE, true);
+	telemetry_day(fx, d4, true);
+	batches(fx, d4 + 19 * HOUR, d5 + 7 * HOUR);
+	mqtt(fx, d5 + 7 * HOUR + 5 * 60 * SEC, &PUMP, "pumps/U1/status");
+	batches(fx, d5 + 7 * HOUR + 6 * 60 * SEC, d5 + 9 * HOUR);
+	if (offline_count(fx) != 0)
+		dump(fx);
+	assert_int_equal(offline_count(fx), 0);
+	stop(fx);
+	fx->cfg->alerts[ALERT_DEVICE_OFFLINE].disabled = true;
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_offline_waits_for_active_hours,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_offline_back_in_time,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_traffic_is_quiet,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deviations_fire_once,
