@@ -185,11 +185,38 @@ add_pending(struct pending *p, size_t *n, const struct vuln_match *m,
 }
 
 /* Matches one asset; fills its findings' weights for the risk. */
+/* The advisory ids an asset's stored findings name (before replacing). */
+struct known {
+	char		(*id)[VULN_NAME_MAX];
+	size_t		 n;
+};
+
+static int
+known_add(const struct store_vuln_finding *f, void *arg)
+{
+	struct known *k = arg;
+
+	if (k->n < ASSESS_FINDINGS_MAX)
+		snprintf(k->id[k->n++], VULN_NAME_MAX, "%s", f->advisory);
+	return 0;
+}
+
+static bool
+known_has(const struct known *k, const char *id)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (strcmp(k->id[i], id) == 0)
+			return true;
+	return false;
+}
+
 static int
 match_asset(struct store *s, const struct vuln_aliases *al,
     struct cand_cache *cache, const struct assessed *x, uint64_t now,
-    double *weights, size_t *nw, json_t *items, struct assess_stats *st)
+    double *weights, size_t *nw, json_t *items, struct assess_stats *st,
+    assess_new_fn on_new, void *arg)
 {
+	struct known known = { 0 };
 	struct pending *p;
 	struct store_vuln_finding *f;
 	char (*comp_name)[2 * VULN_COMP_NAME + 2];
@@ -254,8 +281,28 @@ match_asset(struct store *s, const struct vuln_aliases *al,
 	}
 	if (n > 0)
 		st->assets_vulnerable++;
-	ret = store_vuln_put_findings(s, x->key, f, n, now);
+	if (on_new != NULL && n > 0) {
+		if ((known.id = calloc(ASSESS_FINDINGS_MAX,
+		    sizeof(*known.id))) == NULL) {
+			ret = WARD_ENOMEM;
+			goto out;
+		}
+		if ((ret = store_vuln_foreach_finding(s, x->key, known_add,
+		    &known)) != 0)
+			goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		f[i].asset = x->key;
+	if ((ret = store_vuln_put_findings(s, x->key, f, n, now)) != 0)
+		goto out;
+	for (size_t i = 0; on_new != NULL && i < n; i++) {
+		if (known_has(&known, f[i].advisory))
+			continue;
+		f[i].first = f[i].last = now;
+		on_new(&f[i], arg);
+	}
 out:
+	free(known.id);
 	free(p);
 	free(f);
 	free(comp_name);
@@ -356,7 +403,8 @@ risk_asset(struct store *s, const struct detect_config *cfg,
 
 int
 assess_store(struct store *s, const struct vuln_aliases *al,
-    const struct detect_config *cfg, uint64_t now, struct assess_stats *st)
+    const struct detect_config *cfg, uint64_t now, struct assess_stats *st,
+    assess_new_fn on_new, void *arg)
 {
 	struct walk w = { 0 };
 	struct cand_cache *cache = NULL;
@@ -385,7 +433,7 @@ assess_store(struct store *s, const struct vuln_aliases *al,
 			break;
 		}
 		ret = match_asset(s, al, cache, &w.v[i], now, vw, &nvw, items,
-		    st);
+		    st, on_new, arg);
 		if (ret == 0)
 			ret = risk_asset(s, cfg, &w.v[i], vw, nvw, items, now);
 		json_decref(items);

@@ -182,10 +182,14 @@ struct vuln_aliases;
 /*
  * Matches every stored asset against the stored advisories, replaces
  * their findings and recomputes every asset's risk (src/cmd/assess.c),
- * in one transaction. al and cfg may be NULL. 0 or a negative WARD_E*.
+ * in one transaction. al and cfg may be NULL. on_new (may be NULL) is
+ * called for each finding an asset did not have before (an advisory id
+ * new to it). 0 or a negative WARD_E*.
  */
+typedef void (*assess_new_fn)(const struct store_vuln_finding *, void *arg);
 int assess_store(struct store *, const struct vuln_aliases *al,
-    const struct detect_config *cfg, uint64_t now, struct assess_stats *);
+    const struct detect_config *cfg, uint64_t now, struct assess_stats *,
+    assess_new_fn on_new, void *arg);
 /*
  * The aliases: path, else the installed file, else the source tree's;
  * NULL (after a warning naming the file) when it cannot be read.

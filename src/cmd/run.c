@@ -705,6 +705,13 @@ summary_json(struct run *r, struct capture *cap, char *const *inputs,
 		    json_integer((json_int_t)as->suppressed));
 		json_object_set_new(o, "alerts", al);
 	}
+	if (r->assess_done)
+		json_object_set_new(o, "vulnerabilities", json_pack(
+		    "{s:I, s:I, s:I, s:I}",
+		    "devices", (json_int_t)r->assessed.assets,
+		    "vulnerable", (json_int_t)r->assessed.assets_vulnerable,
+		    "affected", (json_int_t)r->assessed.affected,
+		    "potential", (json_int_t)r->assessed.potential));
 	json_object_set_new(o, "seconds", json_real(secs));
 	json_object_set_new(o, "packets_per_second",
 	    json_real(secs > 0 ? (double)ss->frames / secs : 0));
@@ -761,13 +768,33 @@ print_summary(FILE *fp, json_t *s)
  * After the last batch: every stored device matched against the stored
  * advisories, and its risk computed (src/cmd/assess.c).
  */
+/* A finding new to its device: an EVE "vulnerability" event. */
+static void
+on_new_finding(const struct store_vuln_finding *f, void *arg)
+{
+	struct run *r = arg;
+	json_t *body, *v;
+
+	if (r->eve == NULL || (v = json_vuln_finding(f)) == NULL)
+		return;
+	json_object_set_new(v, "asset", json_string(f->asset));
+	if ((body = json_object()) != NULL) {
+		json_object_set_new(body, "vulnerability", v);
+		eve_write(r->eve, sensor_stats(r->sensor)->last_ts,
+		    "vulnerability", body);
+		json_decref(body);
+	} else
+		json_decref(v);
+}
+
 static void
 run_assess(struct run *r)
 {
 	struct vuln_aliases *al = assess_aliases(NULL);
 	struct assess_stats st;
 
-	if (assess_store(r->store, al, r->detect_cfg, wall_usec(), &st) != 0) {
+	if (assess_store(r->store, al, r->detect_cfg, wall_usec(), &st,
+	    on_new_finding, r) != 0) {
 		log_error("%s: assessing vulnerabilities: %s", r->opts.db_path,
 		    store_errmsg(r->store));
 		r->store_failed = true;
@@ -791,6 +818,9 @@ run_close(struct run *r, struct capture *cap, char *const *inputs,
 	sensor_finish(r->sensor);
 	r->closing = true;
 	run_tick(r);
+	/* Before the stats line, which is the EVE log's last. */
+	if (r->store != NULL && !r->store_failed)
+		run_assess(r);
 	secs = (double)(now_usec() - r->started) / 1e6;
 	summary = summary_json(r, cap, inputs, ninputs, secs);
 	if (r->store != NULL) {
@@ -812,8 +842,6 @@ run_close(struct run *r, struct capture *cap, char *const *inputs,
 		    body);
 		json_decref(body);
 	}
-	if (r->store != NULL && !r->store_failed)
-		run_assess(r);
 	v = inv_sorted(r->inv, &n);
 	if (r->opts.json) {
 		json_t *doc = json_object(), *arr = json_array();

@@ -354,7 +354,7 @@ run_update(struct store *s, char **dirs, size_t ndirs, bool prune,
 		    "files failed\n");
 	printf("feeds: %zu read (%zu advisories), %zu unchanged, %zu "
 	    "failed\n", u.read, u.advisories, u.unchanged, u.failed);
-	if (rc == 0 && assess_store(s, al, cfg, u.now, &st) != 0) {
+	if (rc == 0 && assess_store(s, al, cfg, u.now, &st, NULL, NULL) != 0) {
 		fprintf(stderr, "ward vuln update: %s\n", store_errmsg(s));
 		rc = EXIT_FAIL;
 	}

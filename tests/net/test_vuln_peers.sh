@@ -106,7 +106,7 @@ DB=$T/ward.db
 "$WARD" vuln update --from "$top/tests/vuln" --from "$top/rules/vuln" \
     --db "$DB" >"$T/update.log" 2>&1 ||
     { cat "$T/update.log" >&2; net_die "ward vuln update failed"; }
-"$WARD" analyze -q --no-progress --db "$DB" \
+"$WARD" analyze -q --no-progress --db "$DB" --eve "$T/eve.json" \
     --departments "$top/rules/departments.example.yaml" "$T/lan.pcapng" \
     >"$T/analyze.log" 2>&1 ||
     { tail -20 "$T/analyze.log" >&2; net_die "ward analyze failed"; }
@@ -140,3 +140,19 @@ done
 /usr/bin/python3 "$here/check_vuln.py" "$T/expect" "$T/report.json" \
     "$T/report.csv" "$T/report.text" "${hosts[@]}" ||
     { echo "test_vuln_peers: keep $T with VULN_KEEP=1 to look" >&2; exit 1; }
+# The EVE log: one "vulnerability" event per finding new to its device
+# (all of them, in a new store), before the closing stats line.
+/usr/bin/python3 - "$T/eve.json" "$T/report.json" <<'PY' || exit 1
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1])]
+report = json.load(open(sys.argv[2]))
+got = sorted((e['vulnerability']['asset'], e['vulnerability']['id'])
+             for e in events if e['event_type'] == 'vulnerability')
+want = sorted((a['key'], v['id']) for g in report['groups']
+              for a in g['assets'] for v in a['vulnerabilities'])
+assert got == want, (got, want)
+assert events[-1]['event_type'] == 'stats', events[-1]['event_type']
+stats = events[-1]['stats']['vulnerabilities']
+assert stats['affected'] + stats['potential'] == len(want), stats
+print('eve: %d vulnerability events, as the report' % len(got))
+PY
