@@ -118,6 +118,15 @@ struct syslog_out;
 struct syslog_out *syslog_open(const char *target, int facility, char *err,
     size_t errlen);
 void syslog_alert(struct syslog_out *, const struct alert_record *);
+/*
+ * A vulnerability finding new to its device (docs/alerts.md, "Syslog in
+ * CEF"): Device Event Class ID "vulnerability", name "<id> <status>".
+ * ts is the capture time it is reported at.
+ */
+size_t cef_format_vuln(const struct store_vuln_finding *, uint64_t ts,
+    char *out, size_t len);
+void syslog_vuln(struct syslog_out *, const struct store_vuln_finding *,
+    uint64_t ts);
 /* Messages that could not be sent or written. */
 uint64_t syslog_failures(const struct syslog_out *);
 /* 0, or -1 when any message was lost. NULL is a no-op. */

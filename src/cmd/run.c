@@ -768,13 +768,18 @@ print_summary(FILE *fp, json_t *s)
  * After the last batch: every stored device matched against the stored
  * advisories, and its risk computed (src/cmd/assess.c).
  */
-/* A finding new to its device: an EVE "vulnerability" event. */
+/*
+ * A finding new to its device: an EVE "vulnerability" event, and a CEF
+ * line to syslog.
+ */
 static void
 on_new_finding(const struct store_vuln_finding *f, void *arg)
 {
 	struct run *r = arg;
 	json_t *body, *v;
 
+	if (r->syslog != NULL)
+		syslog_vuln(r->syslog, f, sensor_stats(r->sensor)->last_ts);
 	if (r->eve == NULL || (v = json_vuln_finding(f)) == NULL)
 		return;
 	json_object_set_new(v, "asset", json_string(f->asset));

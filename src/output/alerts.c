@@ -19,6 +19,7 @@
 
 #include "ward-config.h"
 #include "ward/output.h"
+#include "ward/store.h"
 
 static void
 set_addr(json_t *o, const char *key, const struct ward_addr *a)
@@ -408,15 +409,15 @@ syslog_severity(enum alert_severity s)
 	}
 }
 
-void
-syslog_alert(struct syslog_out *s, const struct alert_record *r)
+/* One CEF line: on its own to a file, else under the BSD syslog header. */
+static void
+syslog_line(struct syslog_out *s, int severity, uint64_t ts, const char *cef)
 {
-	char cef[2048], line[2400], stamp[32];
+	char line[2400], stamp[32];
 	struct tm tm;
-	time_t t = (time_t)(r->last / 1000000);
+	time_t t = (time_t)(ts / 1000000);
 	int n;
 
-	cef_format(r, cef, sizeof(cef));
 	if (s->fp != NULL) {
 		if (fprintf(s->fp, "%s\n", cef) < 0)
 			s->failed++;
@@ -427,8 +428,8 @@ syslog_alert(struct syslog_out *s, const struct alert_record *r)
 	    strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", &tm) == 0)
 		(void)snprintf(stamp, sizeof(stamp), "Jan  1 00:00:00");
 	n = snprintf(line, sizeof(line), "<%d>%s %s ward[%ld]: %s%s",
-	    s->facility * 8 + syslog_severity(alert_severity(r->alert)),
-	    stamp, s->host, (long)getpid(), cef, s->stream ? "\n" : "");
+	    s->facility * 8 + severity, stamp, s->host, (long)getpid(), cef,
+	    s->stream ? "\n" : "");
 	if (n < 0)
 		return;
 	if ((size_t)n >= sizeof(line)) {
@@ -438,6 +439,74 @@ syslog_alert(struct syslog_out *s, const struct alert_record *r)
 	}
 	if (send(s->fd, line, (size_t)n, MSG_NOSIGNAL) != n)
 		s->failed++;
+}
+
+void
+syslog_alert(struct syslog_out *s, const struct alert_record *r)
+{
+	char cef[2048];
+
+	cef_format(r, cef, sizeof(cef));
+	syslog_line(s, syslog_severity(alert_severity(r->alert)), r->last, cef);
+}
+
+/* A finding's severity as an alert's ("high"; none: medium). */
+static enum alert_severity
+finding_severity(const struct store_vuln_finding *f)
+{
+	enum alert_severity sev = f->severity != NULL ?
+	    alert_severity_parse(f->severity) : (enum alert_severity)0;
+
+	/* 0 is "not a severity name" (ALERT_SEV_DEFAULT). */
+	return sev == 0 ? ALERT_SEV_MEDIUM : sev;
+}
+
+size_t
+cef_format_vuln(const struct store_vuln_finding *f, uint64_t ts, char *out,
+    size_t len)
+{
+	struct cefbuf b = { out, len, 0, false };
+	char name[128], title[128], conf[16];
+	int w;
+
+	if (len == 0)
+		return 0;
+	(void)snprintf(title, sizeof(title), "%s %s", f->advisory, f->status);
+	cef_escape(name, sizeof(name), title, true);
+	w = snprintf(out, len, "CEF:0|ward|ward|%s|vulnerability|%s|%d|",
+	    WARD_VERSION, name, cef_severity(finding_severity(f)));
+	if (w < 0 || (size_t)w >= len) {
+		out[len - 1] = '\0';
+		return strlen(out);
+	}
+	b.used = (size_t)w;
+	cef_put_u64(&b, "rt", ts / 1000);
+	cef_put(&b, "cat", "vulnerability");
+	cef_put(&b, "msg", f->reason);
+	cef_put(&b, "cs1Label", "asset");
+	cef_put(&b, "cs1", f->asset);
+	cef_put(&b, "cs2Label", "advisory");
+	cef_put(&b, "cs2", f->advisory);
+	cef_put(&b, "cs3Label", "status");
+	cef_put(&b, "cs3", f->status);
+	cef_put(&b, "cs4Label", "evidence");
+	cef_put(&b, "cs4", f->evidence);
+	cef_put(&b, "cs5Label", "component");
+	cef_put(&b, "cs5", f->component);
+	(void)snprintf(conf, sizeof(conf), "%.2f", f->confidence);
+	cef_put(&b, "cfp1Label", "confidence");
+	cef_put(&b, "cfp1", conf);
+	return b.used;
+}
+
+void
+syslog_vuln(struct syslog_out *s, const struct store_vuln_finding *f,
+    uint64_t ts)
+{
+	char cef[2048];
+
+	cef_format_vuln(f, ts, cef, sizeof(cef));
+	syslog_line(s, syslog_severity(finding_severity(f)), ts, cef);
 }
 
 uint64_t

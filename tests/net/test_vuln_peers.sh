@@ -107,6 +107,7 @@ DB=$T/ward.db
     --db "$DB" >"$T/update.log" 2>&1 ||
     { cat "$T/update.log" >&2; net_die "ward vuln update failed"; }
 "$WARD" analyze -q --no-progress --db "$DB" --eve "$T/eve.json" \
+    --syslog "$T/cef.log" \
     --departments "$top/rules/departments.example.yaml" "$T/lan.pcapng" \
     >"$T/analyze.log" 2>&1 ||
     { tail -20 "$T/analyze.log" >&2; net_die "ward analyze failed"; }
@@ -142,8 +143,8 @@ done
     { echo "test_vuln_peers: keep $T with VULN_KEEP=1 to look" >&2; exit 1; }
 # The EVE log: one "vulnerability" event per finding new to its device
 # (all of them, in a new store), before the closing stats line.
-/usr/bin/python3 - "$T/eve.json" "$T/report.json" <<'PY' || exit 1
-import json, sys
+/usr/bin/python3 - "$T/eve.json" "$T/report.json" "$T/cef.log" <<'PY' || exit 1
+import json, re, sys
 events = [json.loads(l) for l in open(sys.argv[1])]
 report = json.load(open(sys.argv[2]))
 got = sorted((e['vulnerability']['asset'], e['vulnerability']['id'])
@@ -154,5 +155,19 @@ assert got == want, (got, want)
 assert events[-1]['event_type'] == 'stats', events[-1]['event_type']
 stats = events[-1]['stats']['vulnerabilities']
 assert stats['affected'] + stats['potential'] == len(want), stats
-print('eve: %d vulnerability events, as the report' % len(got))
+# The same findings as CEF lines (a file target: no syslog header).
+cef = []
+for line in open(sys.argv[3]):
+    if '|vulnerability|' not in line:
+        continue
+    m = re.match(r'CEF:0\|ward\|ward\|[^|]+\|vulnerability\|(\S+) '
+                 r'(affected|potential)\|(\d+)\|(.*)$', line.rstrip('\n'))
+    assert m, line
+    ext = m.group(4)
+    asset = re.search(r'cs1=(\S+)', ext).group(1)
+    assert 'cs2=%s ' % m.group(1) in ext and 'cfp1Label=confidence' in ext, ext
+    assert int(m.group(3)) in (3, 5, 8, 10), line
+    cef.append((asset, m.group(1)))
+assert sorted(cef) == want, (sorted(cef), want)
+print('eve: %d vulnerability events and CEF lines, as the report' % len(got))
 PY
