@@ -497,6 +497,13 @@ det_base()
 	local left
 	left=$((DET_T0 + 7 - $(date +%s)))
 	[ "$left" -gt 0 ] && sleep "$left"
+	# ward evaluates identification every --batch-seconds (5) of
+	# capture time, at a packet: one ping 6 s after the last activity
+	# makes sure the base capture's devices are identified before an
+	# attack (a CT's type decides internet_connection), however long
+	# the session took on a loaded machine.
+	sleep 6
+	det_run ws ping -c 1 -W 1 "${DET_IP[pacs]}"
 	net_capture_stop
 	DET_DB="$NET_TMP/base.db"
 	det_ward "$NET_TMP/base.eve" "$NET_TMP/base.pcapng" -- "$@"
