@@ -202,3 +202,18 @@ fail:
 	free(buf);
 	return NULL;
 }
+
+int
+vuln_load_file(struct vuln_list *l, const char *path, vuln_parse_fn parse,
+    char *err, size_t errlen)
+{
+	char *buf;
+	size_t n;
+	int rc;
+
+	if ((buf = vuln_read_file(path, &n, err, errlen)) == NULL)
+		return WARD_EIO;
+	rc = parse(l, buf, n, path, err, errlen);
+	free(buf);
+	return rc;
+}

@@ -566,13 +566,5 @@ int
 vuln_csaf_load(struct vuln_list *l, const char *path, char *err,
     size_t errlen)
 {
-	char *buf;
-	size_t n;
-	int rc;
-
-	if ((buf = vuln_read_file(path, &n, err, errlen)) == NULL)
-		return WARD_EIO;
-	rc = vuln_csaf_parse(l, buf, n, path, err, errlen);
-	free(buf);
-	return rc;
+	return vuln_load_file(l, path, vuln_csaf_parse, err, errlen);
 }

@@ -56,6 +56,17 @@ int vuln_cpe_parse(const char *s, bool uri, struct vuln_cpe *c)
 /* "Any" or "not applicable": "*", "-" or empty. */
 bool vuln_cpe_any(const char *field);
 
+/* A feed reader over text (vuln_nvd_parse, vuln_csaf_parse). */
+typedef int (*vuln_parse_fn)(struct vuln_list *, const char *text,
+    size_t len, const char *name, char *err, size_t errlen);
+
+/*
+ * Reads path whole and parses it with parse, the file named in messages;
+ * WARD_EIO when it cannot be read.
+ */
+int vuln_load_file(struct vuln_list *l, const char *path,
+    vuln_parse_fn parse, char *err, size_t errlen);
+
 /* Reads path whole (at most VULN_FILE_MAX bytes); NULL with err. */
 char *vuln_read_file(const char *path, size_t *len, char *err,
     size_t errlen);
